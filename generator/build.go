@@ -1,0 +1,122 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"vepkb/generator/internal/site"
+)
+
+type commonFlags struct {
+	source, content string
+	drafts          bool
+}
+
+func (c *commonFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.source, "source", ".", "site root holding config.toml, themes/ and content/")
+	fs.StringVar(&c.content, "content", "", "content folder (default SOURCE/content)")
+	fs.BoolVar(&c.drafts, "drafts", false, "include pages marked draft: true")
+}
+
+func (c *commonFlags) options(stderr io.Writer) (site.Options, error) {
+	root, err := filepath.Abs(c.source)
+	if err != nil {
+		return site.Options{}, err
+	}
+	opt := site.Options{Root: root, Drafts: c.drafts, Warn: func(s string) { fmt.Fprintf(stderr, "warning: %s\n", s) }}
+	if c.content != "" {
+		abs, err := filepath.Abs(c.content)
+		if err != nil {
+			return opt, err
+		}
+		opt.ContentDir = abs
+	}
+	return opt, nil
+}
+
+func cmdBuild(args []string, stdout, stderr io.Writer, checkOnly bool) int {
+	name := "build"
+	if checkOnly {
+		name = "check"
+	}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	var c commonFlags
+	c.register(fs)
+	dest := fs.String("dest", "", "output folder (default SOURCE/public)")
+	base := fs.String("base-url", "", "override baseURL from config.toml")
+	fs.Usage = func() {
+		if checkOnly {
+			fmt.Fprintf(fs.Output(), "Usage: generator check [flags]\n\nRuns every check of build (configuration, front matter, templates, links, anchors) and writes nothing.\n\nFlags:\n")
+		} else {
+			fmt.Fprintf(fs.Output(), "Usage: generator build [flags]\n\nBuilds the site into a staging folder and swaps it into place only when the build succeeds.\n\nFlags:\n")
+		}
+		fs.PrintDefaults()
+	}
+	if code := parseFlags(fs, args, stdout, stderr); code >= 0 {
+		return code
+	}
+	opt, err := c.options(stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		return exitUsage
+	}
+	opt.CheckOnly = checkOnly
+	opt.BaseURL = *base
+	if *dest != "" {
+		if opt.Dest, err = filepath.Abs(*dest); err != nil {
+			fmt.Fprintf(stderr, "error: %v\n", err)
+			return exitUsage
+		}
+	}
+	if !checkOnly {
+		if err := checkDest(opt); err != nil {
+			fmt.Fprintf(stderr, "error: %v\n", err)
+			return exitUsage
+		}
+	}
+	res, err := site.Build(opt)
+	if err != nil {
+		printDiagnostics(stderr, err)
+		return exitError
+	}
+	if checkOnly {
+		fmt.Fprintf(stdout, "check: %d pages OK in %s\n", len(res.Site.Pages), res.Duration.Round(time.Millisecond))
+	} else {
+		fmt.Fprintf(stdout, "built %d pages and %d files into %s in %s\n", res.Pages, res.Files, displayPath(opt), res.Duration.Round(time.Millisecond))
+	}
+	return exitOK
+}
+
+// checkDest refuses output folders that would replace the site's sources.
+func checkDest(opt site.Options) error {
+	if opt.Dest == "" {
+		return nil
+	}
+	dest := filepath.Clean(opt.Dest)
+	for _, protected := range []string{opt.Root, filepath.Join(opt.Root, "content"), filepath.Join(opt.Root, "themes"), opt.ContentDir} {
+		if protected != "" && dest == filepath.Clean(protected) {
+			return fmt.Errorf("--dest %s would replace the site's own files; choose another folder", opt.Dest)
+		}
+	}
+	if home, err := os.UserHomeDir(); err == nil && dest == filepath.Clean(home) || dest == "/" {
+		return fmt.Errorf("--dest %s would replace a whole folder tree; choose another folder", opt.Dest)
+	}
+	return nil
+}
+
+func displayPath(opt site.Options) string {
+	d := opt.Dest
+	if d == "" {
+		d = filepath.Join(opt.Root, "public")
+	}
+	if wd, err := os.Getwd(); err == nil {
+		if r, err := filepath.Rel(wd, d); err == nil && len(r) < len(d) {
+			return r
+		}
+	}
+	return d
+}

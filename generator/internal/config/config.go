@@ -1,0 +1,322 @@
+// Package config reads and validates the site configuration, config.toml.
+//
+// Errors are reported as diagnostics naming config.toml with line and column:
+// TOML syntax errors, values of the wrong type, unknown keys and invalid values.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	toml "github.com/pelletier/go-toml/v2"
+
+	"vepkb/generator/internal/diag"
+)
+
+// FileName is the name of the configuration file in the site root.
+const FileName = "config.toml"
+
+// Config is the validated site configuration.
+type Config struct {
+	Title        string         `toml:"title"`
+	BaseURL      string         `toml:"baseURL"`
+	LanguageCode string         `toml:"languageCode"`
+	Description  string         `toml:"description"`
+	Theme        string         `toml:"theme"`
+	Copyright    string         `toml:"copyright"`
+	Params       map[string]any `toml:"params"`
+	Menu         Menus          `toml:"menu"`
+	// Taxonomies maps the singular name to the plural one used in front
+	// matter and URLs, as Hugo does: tag = "tags".
+	Taxonomies map[string]string `toml:"taxonomies"`
+	Outputs    Outputs           `toml:"outputs"`
+	Markup     Markup            `toml:"markup"`
+	Build      Build             `toml:"build"`
+
+	// Base is BaseURL parsed; its path always ends in a slash.
+	Base *url.URL `toml:"-"`
+}
+
+// Menus holds the site menus.
+type Menus struct {
+	Main []MenuItem `toml:"main"`
+}
+
+// MenuItem is one entry of a menu.
+type MenuItem struct {
+	Name   string `toml:"name"`
+	URL    string `toml:"url"`
+	Weight int    `toml:"weight"`
+}
+
+// Outputs switches site-wide outputs on or off.
+type Outputs struct {
+	Feed      *bool `toml:"feed"`
+	Sitemap   *bool `toml:"sitemap"`
+	FeedLimit int   `toml:"feedLimit"`
+}
+
+// Markup configures Markdown rendering.
+type Markup struct {
+	// Unsafe lets raw HTML through. javascript: URLs are dropped regardless.
+	Unsafe      bool  `toml:"unsafe"`
+	Typographer *bool `toml:"typographer"`
+	// TOCLevels lists the heading levels shown in on-page tables of contents.
+	TOCLevels      []int  `toml:"tocLevels"`
+	HighlightLight string `toml:"highlightStyle"`
+	HighlightDark  string `toml:"highlightStyleDark"`
+}
+
+// Build holds build options.
+type Build struct {
+	// MinifyHTML minifies generated HTML pages.
+	MinifyHTML *bool `toml:"minifyHTML"`
+	// Workers bounds parallelism; 0 means one per CPU.
+	Workers int `toml:"workers"`
+}
+
+// FeedEnabled reports whether the Atom feed is written.
+func (c *Config) FeedEnabled() bool { return c.Outputs.Feed == nil || *c.Outputs.Feed }
+
+// SitemapEnabled reports whether sitemap.xml is written.
+func (c *Config) SitemapEnabled() bool { return c.Outputs.Sitemap == nil || *c.Outputs.Sitemap }
+
+// Typographer reports whether smart punctuation is on.
+func (c *Config) Typographer() bool { return c.Markup.Typographer == nil || *c.Markup.Typographer }
+
+// MinifyHTML reports whether HTML output is minified.
+func (c *Config) MinifyHTML() bool { return c.Build.MinifyHTML == nil || *c.Build.MinifyHTML }
+
+// TaxonomyNames returns the plural taxonomy names in a stable order.
+func (c *Config) TaxonomyNames() []string {
+	out := make([]string, 0, len(c.Taxonomies))
+	for _, plural := range c.Taxonomies {
+		out = append(out, plural)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Load reads root/config.toml. A missing file is an error.
+func Load(root string) (*Config, error) {
+	data, err := os.ReadFile(filepath.Join(root, FileName))
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, diag.New(FileName, 0, 0, "no configuration file: create %s in the site root (%s)", FileName, root)
+		}
+		return nil, diag.New(FileName, 0, 0, "%v", err)
+	}
+	return Parse(data)
+}
+
+// Parse decodes and validates configuration data.
+func Parse(data []byte) (*Config, error) {
+	var c Config
+	dec := toml.NewDecoder(strings.NewReader(string(data))).DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
+		return nil, tomlError(FileName, data, err, 0)
+	}
+	var list diag.List
+	c.applyDefaults()
+	c.validate(data, &list)
+	if err := list.Err(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+func (c *Config) applyDefaults() {
+	if c.Theme == "" {
+		c.Theme = "default"
+	}
+	if c.LanguageCode == "" {
+		c.LanguageCode = "en"
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "/"
+	}
+	if c.Taxonomies == nil {
+		c.Taxonomies = map[string]string{"tag": "tags", "audience": "audiences"}
+	}
+	if c.Outputs.FeedLimit == 0 {
+		c.Outputs.FeedLimit = 20
+	}
+	if len(c.Markup.TOCLevels) == 0 {
+		c.Markup.TOCLevels = []int{2, 3}
+	}
+	if c.Markup.HighlightLight == "" {
+		c.Markup.HighlightLight = "github"
+	}
+	if c.Markup.HighlightDark == "" {
+		c.Markup.HighlightDark = "github-dark"
+	}
+	if c.Params == nil {
+		c.Params = map[string]any{}
+	}
+}
+
+func (c *Config) validate(data []byte, list *diag.List) {
+	at := func(key string) (int, int) { return KeyPosition(data, key) }
+	if strings.TrimSpace(c.Title) == "" {
+		l, col := at("title")
+		list.Add(diag.New(FileName, l, col, "title is required"))
+	}
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || (u.Scheme != "" && u.Scheme != "http" && u.Scheme != "https") || (u.Scheme != "" && u.Host == "") {
+		l, col := at("baseURL")
+		list.Add(diag.New(FileName, l, col, "baseURL %q is not an absolute http(s) URL or a path", c.BaseURL))
+	} else {
+		if !strings.HasSuffix(u.Path, "/") {
+			u.Path += "/"
+		}
+		u.RawQuery, u.Fragment = "", ""
+		c.Base = u
+	}
+	if strings.ContainsAny(c.Theme, `/\`) || c.Theme == "." || c.Theme == ".." {
+		l, col := at("theme")
+		list.Add(diag.New(FileName, l, col, "theme %q must be a folder name under themes/", c.Theme))
+	}
+	for singular, plural := range c.Taxonomies {
+		if plural == "" || singular == "" || strings.ContainsAny(plural, "/ ") {
+			l, col := at(singular)
+			list.Add(diag.New(FileName, l, col, "taxonomy %q: plural name %q must be a non-empty word", singular, plural))
+		}
+	}
+	for _, lv := range c.Markup.TOCLevels {
+		if lv < 1 || lv > 6 {
+			l, col := at("tocLevels")
+			list.Add(diag.New(FileName, l, col, "markup.tocLevels: %d is not a heading level (1-6)", lv))
+		}
+	}
+	for i, m := range c.Menu.Main {
+		if m.Name == "" || m.URL == "" {
+			list.Add(diag.New(FileName, 0, 0, "menu.main entry %d needs both name and url", i+1))
+		}
+	}
+	if c.Build.Workers < 0 {
+		l, col := at("workers")
+		list.Add(diag.New(FileName, l, col, "build.workers must be zero or positive"))
+	}
+	if c.Outputs.FeedLimit < 0 {
+		l, col := at("feedLimit")
+		list.Add(diag.New(FileName, l, col, "outputs.feedLimit must be zero or positive"))
+	}
+}
+
+// tomlError converts a go-toml error into a diagnostic. lineOffset is added
+// to reported lines (for TOML front matter inside a Markdown file).
+func tomlError(path string, data []byte, err error, lineOffset int) error {
+	var sme *toml.StrictMissingError
+	if errors.As(err, &sme) {
+		var list diag.List
+		for _, e := range sme.Errors {
+			row, col := e.Position()
+			key := strings.Join(e.Key(), ".")
+			list.Add(diag.New(path, row+lineOffset, col, "unknown key %q", key))
+		}
+		return list.Err()
+	}
+	var de *toml.DecodeError
+	if errors.As(err, &de) {
+		row, col := de.Position()
+		msg := friendlyTOML(de.Error())
+		if k := de.Key(); len(k) > 0 {
+			msg = strings.Join(k, ".") + ": " + msg
+		}
+		return diag.New(path, row+lineOffset, col, "%s", msg)
+	}
+	// Type mismatches from go-toml carry no position; find the key.
+	msg := friendlyTOML(err.Error())
+	line, col := 0, 0
+	if i := strings.Index(msg, "struct field "); i >= 0 {
+		rest := msg[i+len("struct field "):]
+		if j := strings.IndexByte(rest, ' '); j > 0 {
+			field := rest[:j]
+			if k := strings.LastIndexByte(field, '.'); k >= 0 {
+				field = field[k+1:]
+			}
+			line, col = KeyPosition(data, lowerFirst(field))
+		}
+	}
+	if line > 0 {
+		line += lineOffset
+	}
+	return diag.New(path, line, col, "%s", msg)
+}
+
+var tomlTypeErr = regexp.MustCompile(`cannot decode TOML (\w+) into struct field \S+ of type (\S+)`)
+
+// friendlyTOML rewrites go-toml's messages in the words of a site author.
+func friendlyTOML(msg string) string {
+	msg = strings.TrimPrefix(msg, "toml: ")
+	if m := tomlTypeErr.FindStringSubmatch(msg); m != nil {
+		want := strings.TrimPrefix(m[2], "*")
+		switch {
+		case want == "bool":
+			want = "true or false"
+		case strings.HasPrefix(want, "int"):
+			want = "an integer"
+		case want == "string":
+			want = "a string"
+		case strings.HasPrefix(want, "[]"):
+			want = "an array"
+		case strings.HasPrefix(want, "map"), strings.HasPrefix(want, "config."):
+			want = "a table"
+		}
+		return fmt.Sprintf("expected %s, got a TOML %s", want, m[1])
+	}
+	return msg
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}
+
+// KeyPosition finds the line and column of the first assignment to key in
+// TOML text ("key = …"), or 0, 0.
+func KeyPosition(data []byte, key string) (int, int) {
+	for i, line := range strings.Split(string(data), "\n") {
+		trimmed := strings.TrimLeft(line, " \t")
+		if !strings.HasPrefix(strings.ToLower(trimmed), strings.ToLower(key)) {
+			continue
+		}
+		rest := strings.TrimLeft(trimmed[len(key):], " \t")
+		if strings.HasPrefix(rest, "=") || strings.HasPrefix(rest, ":") {
+			return i + 1, len(line) - len(trimmed) + 1
+		}
+	}
+	return 0, 0
+}
+
+// DecodeTOML decodes a TOML document into a generic map, reporting errors at
+// path with lineOffset added to line numbers.
+func DecodeTOML(path string, data []byte, lineOffset int) (map[string]any, error) {
+	m := map[string]any{}
+	if err := toml.Unmarshal(data, &m); err != nil {
+		return nil, tomlError(path, data, err, lineOffset)
+	}
+	return m, nil
+}
+
+// AbsURL returns the absolute URL of a site path such as "/guide/chapter/".
+// When baseURL is only a path, the result is that path joined with p.
+func (c *Config) AbsURL(p string) string {
+	return c.Base.String() + strings.TrimPrefix(p, "/")
+}
+
+// RelURL returns the site path p prefixed with the base URL's path.
+func (c *Config) RelURL(p string) string {
+	return c.Base.Path + strings.TrimPrefix(p, "/")
+}
+
+// String summarises the configuration for debugging.
+func (c *Config) String() string { return fmt.Sprintf("%s <%s>", c.Title, c.BaseURL) }

@@ -1,0 +1,346 @@
+package render
+
+import (
+	"encoding/xml"
+	"fmt"
+	"html/template"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"vepkb/generator/internal/config"
+	"vepkb/generator/internal/content"
+	"vepkb/generator/internal/diag"
+)
+
+// Writer receives output files. Paths are slash-separated and relative to the
+// output root ("guide/chapter/index.html"). Implementations must be safe for
+// concurrent use.
+type Writer interface {
+	WriteFile(rel string, data []byte) error
+	CopyFile(rel, src string) error
+}
+
+// SiteData is what templates see as .Site.
+type SiteData struct {
+	Title        string
+	Description  string
+	LanguageCode string
+	Copyright    string
+	Params       map[string]any
+	Menu         []config.MenuItem
+	Home         *content.Page
+	Guides       []*content.Page
+	Standalone   []*content.Page
+	Taxonomies   []*content.Taxonomy
+	Content      *content.Site
+	Config       *config.Config
+	FeedURL      string // site path of the Atom feed, or "" when off
+}
+
+// Taxonomy returns the taxonomy with the plural name, or nil.
+func (s *SiteData) Taxonomy(name string) *content.Taxonomy {
+	for _, t := range s.Taxonomies {
+		if t.Name == name {
+			return t
+		}
+	}
+	return nil
+}
+
+// Crumb is one step of a breadcrumb trail.
+type Crumb struct {
+	Title string
+	URL   string // site path
+}
+
+// Data is what a layout receives.
+type Data struct {
+	Site        *SiteData
+	Kind        string
+	Page        *content.Page // nil for generated pages
+	Title       string
+	Description string
+	URL         string // site path, without the base URL's path
+	Permalink   string // absolute URL
+	Content     template.HTML
+	Breadcrumbs []Crumb
+	Taxonomy    *content.Taxonomy
+	Term        *content.Term
+	Target      string // alias pages: where to go
+}
+
+// Terms returns the page's terms of a taxonomy.
+func (d *Data) Terms(taxonomy string) []*content.Term {
+	if d.Page == nil {
+		return nil
+	}
+	return d.Site.Content.Terms(d.Page, taxonomy)
+}
+
+// IsCurrent reports whether p is the page being rendered.
+func (d *Data) IsCurrent(p *content.Page) bool { return d.Page == p }
+
+// IsAncestor reports whether p is a section above the page being rendered.
+func (d *Data) IsAncestor(p *content.Page) bool {
+	return d.Page != nil && d.Page != p && d.Page.InSection(p)
+}
+
+// OutputPath returns the output file for a site path ("/a/b/" → "a/b/index.html").
+func OutputPath(url string) string {
+	u := strings.TrimPrefix(url, "/")
+	if u == "" || strings.HasSuffix(u, "/") {
+		return u + "index.html"
+	}
+	return u
+}
+
+// Options control page rendering.
+type Options struct {
+	Workers int
+}
+
+// Site renders every output of the site through w and returns problems found.
+func Site(site *content.Site, cfg *config.Config, theme *Theme, w Writer, opt Options) []diag.Diagnostic {
+	sd := &SiteData{
+		Title: cfg.Title, Description: cfg.Description, LanguageCode: cfg.LanguageCode,
+		Copyright: cfg.Copyright, Params: cfg.Params, Menu: sortedMenu(cfg.Menu.Main),
+		Home: site.Home, Guides: site.Guides, Standalone: site.Standalone,
+		Taxonomies: site.Taxonomies, Content: site, Config: cfg,
+	}
+	if cfg.FeedEnabled() {
+		sd.FeedURL = "/atom.xml"
+	}
+	var jobs []func() error
+	page := func(kind string, d *Data) {
+		jobs = append(jobs, func() error {
+			out, err := theme.Execute(kind, d)
+			if err != nil {
+				return err
+			}
+			return w.WriteFile(OutputPath(d.URL), out)
+		})
+	}
+	for _, p := range site.Pages {
+		kind := "page"
+		switch p.Kind {
+		case content.KindHome:
+			kind = "home"
+		case content.KindSection:
+			kind = "section"
+		}
+		d := &Data{Site: sd, Kind: kind, Page: p, Title: p.Title(), Description: p.Description(),
+			URL: p.URL, Permalink: cfg.AbsURL(p.URL), Breadcrumbs: crumbs(p)}
+		if p.Doc != nil {
+			d.Content = p.Doc.HTML
+		}
+		page(kind, d)
+		for _, a := range p.Meta.Aliases {
+			a = content.CleanURL(a)
+			page("alias", &Data{Site: sd, Kind: "alias", Page: p, Title: p.Title(), URL: a,
+				Permalink: cfg.AbsURL(p.URL), Target: cfg.RelURL(p.URL)})
+		}
+	}
+	for _, t := range site.Taxonomies {
+		home := Crumb{Title: site.Home.Title(), URL: "/"}
+		page("taxonomy", &Data{Site: sd, Kind: "taxonomy", Taxonomy: t, Title: t.Title,
+			Description: fmt.Sprintf("%s used in %s", t.Title, cfg.Title),
+			URL: t.URL, Permalink: cfg.AbsURL(t.URL), Breadcrumbs: []Crumb{home}})
+		for _, term := range t.Terms {
+			page("term", &Data{Site: sd, Kind: "term", Taxonomy: t, Term: term, Title: term.Name,
+				Description: fmt.Sprintf("Pages in %s: %s", strings.ToLower(t.Title), term.Name),
+				URL: term.URL, Permalink: cfg.AbsURL(term.URL),
+				Breadcrumbs: []Crumb{home, {Title: t.Title, URL: t.URL}}})
+		}
+	}
+	page("404", &Data{Site: sd, Kind: "404", Title: "Page not found", URL: "/404.html", Permalink: cfg.AbsURL("/404.html")})
+
+	var list diag.List
+	run(jobs, opt.Workers, &list)
+
+	// Site-wide files.
+	if cfg.SitemapEnabled() {
+		if err := w.WriteFile("sitemap.xml", Sitemap(site, cfg)); err != nil {
+			list.Add(diag.New("sitemap.xml", 0, 0, "%v", err))
+		}
+	}
+	if cfg.FeedEnabled() {
+		if err := w.WriteFile("atom.xml", Feed(site, cfg)); err != nil {
+			list.Add(diag.New("atom.xml", 0, 0, "%v", err))
+		}
+	}
+	robots := "User-agent: *\nAllow: /\n"
+	if cfg.SitemapEnabled() {
+		robots += "Sitemap: " + cfg.AbsURL("/sitemap.xml") + "\n"
+	}
+	if err := w.WriteFile("robots.txt", []byte(robots)); err != nil {
+		list.Add(diag.New("robots.txt", 0, 0, "%v", err))
+	}
+	for _, a := range theme.Assets() {
+		if err := w.WriteFile(strings.TrimPrefix(a.URL, "/"), a.Data); err != nil {
+			list.Add(diag.New(a.Name, 0, 0, "%v", err))
+		}
+	}
+	return list.Sorted()
+}
+
+// run executes jobs on workers goroutines, recording errors as diagnostics.
+func run(jobs []func() error, workers int, list *diag.List) {
+	if workers < 1 {
+		workers = 1
+	}
+	next := make(chan func() error)
+	var wg sync.WaitGroup
+	for i := 0; i < workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for job := range next {
+				if err := job(); err != nil {
+					if ds := diag.As(err); ds != nil {
+						list.Add(ds...)
+					} else {
+						list.Add(diag.New("output", 0, 0, "%v", err))
+					}
+				}
+			}
+		}()
+	}
+	for _, j := range jobs {
+		next <- j
+	}
+	close(next)
+	wg.Wait()
+}
+
+func sortedMenu(items []config.MenuItem) []config.MenuItem {
+	out := append([]config.MenuItem(nil), items...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Weight < out[j].Weight })
+	return out
+}
+
+func crumbs(p *content.Page) []Crumb {
+	var out []Crumb
+	for _, a := range p.Ancestors() {
+		out = append(out, Crumb{Title: a.Title(), URL: a.URL})
+	}
+	return out
+}
+
+type urlset struct {
+	XMLName xml.Name     `xml:"urlset"`
+	NS      string       `xml:"xmlns,attr"`
+	URLs    []sitemapURL `xml:"url"`
+}
+
+type sitemapURL struct {
+	Loc     string `xml:"loc"`
+	LastMod string `xml:"lastmod,omitempty"`
+}
+
+// Sitemap returns sitemap.xml listing every content page and taxonomy page.
+func Sitemap(site *content.Site, cfg *config.Config) []byte {
+	us := urlset{NS: "http://www.sitemaps.org/schemas/sitemap/0.9"}
+	for _, p := range site.Pages {
+		u := sitemapURL{Loc: cfg.AbsURL(p.URL)}
+		if !p.Lastmod().IsZero() {
+			u.LastMod = p.Lastmod().Format("2006-01-02")
+		}
+		us.URLs = append(us.URLs, u)
+	}
+	for _, t := range site.Taxonomies {
+		us.URLs = append(us.URLs, sitemapURL{Loc: cfg.AbsURL(t.URL)})
+		for _, term := range t.Terms {
+			us.URLs = append(us.URLs, sitemapURL{Loc: cfg.AbsURL(term.URL)})
+		}
+	}
+	sort.Slice(us.URLs, func(i, j int) bool { return us.URLs[i].Loc < us.URLs[j].Loc })
+	out, _ := xml.MarshalIndent(us, "", "  ")
+	return append([]byte(xml.Header), append(out, '\n')...)
+}
+
+type atomFeed struct {
+	XMLName xml.Name    `xml:"feed"`
+	NS      string      `xml:"xmlns,attr"`
+	Lang    string      `xml:"xml:lang,attr,omitempty"`
+	Title   string      `xml:"title"`
+	Sub     string      `xml:"subtitle,omitempty"`
+	ID      string      `xml:"id"`
+	Updated string      `xml:"updated"`
+	Links   []atomLink  `xml:"link"`
+	Entries []atomEntry `xml:"entry"`
+}
+
+type atomLink struct {
+	Href string `xml:"href,attr"`
+	Rel  string `xml:"rel,attr,omitempty"`
+	Type string `xml:"type,attr,omitempty"`
+}
+
+type atomEntry struct {
+	Title     string   `xml:"title"`
+	ID        string   `xml:"id"`
+	Link      atomLink `xml:"link"`
+	Updated   string   `xml:"updated"`
+	Published string   `xml:"published,omitempty"`
+	Summary   string   `xml:"summary,omitempty"`
+}
+
+// Feed returns an Atom feed of the most recently updated pages that carry a date.
+func Feed(site *content.Site, cfg *config.Config) []byte {
+	var dated []*content.Page
+	for _, p := range site.Pages {
+		if p.Kind != content.KindHome && !p.Lastmod().IsZero() {
+			dated = append(dated, p)
+		}
+	}
+	sort.SliceStable(dated, func(i, j int) bool {
+		a, b := dated[i].Lastmod(), dated[j].Lastmod()
+		if !a.Equal(b) {
+			return a.After(b)
+		}
+		return dated[i].URL < dated[j].URL
+	})
+	if len(dated) > cfg.Outputs.FeedLimit {
+		dated = dated[:cfg.Outputs.FeedLimit]
+	}
+	f := atomFeed{NS: "http://www.w3.org/2005/Atom", Lang: cfg.LanguageCode, Title: cfg.Title, Sub: cfg.Description,
+		ID: cfg.AbsURL("/"), Updated: time.Unix(0, 0).UTC().Format(time.RFC3339),
+		Links: []atomLink{{Href: cfg.AbsURL("/atom.xml"), Rel: "self", Type: "application/atom+xml"}, {Href: cfg.AbsURL("/")}}}
+	if len(dated) > 0 {
+		f.Updated = dated[0].Lastmod().Format(time.RFC3339)
+	}
+	for _, p := range dated {
+		e := atomEntry{Title: p.Title(), ID: cfg.AbsURL(p.URL), Link: atomLink{Href: cfg.AbsURL(p.URL)},
+			Updated: p.Lastmod().Format(time.RFC3339), Summary: p.Summary()}
+		if !p.Date().IsZero() {
+			e.Published = p.Date().Format(time.RFC3339)
+		}
+		if p.Guide != nil && p.Guide != p {
+			e.Title = p.Guide.Title() + ": " + p.Title()
+		}
+		f.Entries = append(f.Entries, e)
+	}
+	out, _ := xml.MarshalIndent(f, "", "  ")
+	return append([]byte(xml.Header), append(out, '\n')...)
+}
+
+// GeneratedURLs lists the site paths the renderer makes besides content pages.
+func GeneratedURLs(site *content.Site, cfg *config.Config) map[string]bool {
+	m := map[string]bool{"/404.html": true, "/robots.txt": true}
+	if cfg.SitemapEnabled() {
+		m["/sitemap.xml"] = true
+	}
+	if cfg.FeedEnabled() {
+		m["/atom.xml"] = true
+	}
+	for _, t := range site.Taxonomies {
+		m[t.URL] = true
+		for _, term := range t.Terms {
+			m[term.URL] = true
+		}
+	}
+	return m
+}
+

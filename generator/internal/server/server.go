@@ -1,0 +1,106 @@
+// Package server serves a built site over HTTP for local preview: only files
+// of the output folder, never anything outside it, with correct content types
+// and the site's 404 page for missing paths.
+package server
+
+import (
+	"mime"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+)
+
+func init() {
+	// Make content types independent of the machine's mime database.
+	for ext, t := range map[string]string{
+		".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
+		".js": "text/javascript; charset=utf-8", ".mjs": "text/javascript; charset=utf-8",
+		".json": "application/json", ".xml": "application/xml; charset=utf-8",
+		".svg": "image/svg+xml", ".wasm": "application/wasm", ".txt": "text/plain; charset=utf-8",
+		".pdf": "application/pdf", ".webmanifest": "application/manifest+json",
+	} {
+		_ = mime.AddExtensionType(ext, t)
+	}
+}
+
+// Handler serves files from a folder.
+type Handler struct {
+	root string
+}
+
+// New returns a handler serving the folder root.
+func New(root string) *Handler { return &Handler{root: root} }
+
+// ServeHTTP implements http.Handler.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Referrer-Policy", "same-origin")
+	full, ok := h.resolve(r.URL.Path)
+	if !ok {
+		h.notFound(w, r)
+		return
+	}
+	st, err := os.Stat(full)
+	if err != nil {
+		h.notFound(w, r)
+		return
+	}
+	if st.IsDir() {
+		if !strings.HasSuffix(r.URL.Path, "/") {
+			http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
+			return
+		}
+		full = filepath.Join(full, "index.html")
+		if st, err = os.Stat(full); err != nil || !st.Mode().IsRegular() {
+			h.notFound(w, r)
+			return
+		}
+	}
+	w.Header().Set("Cache-Control", "no-cache")
+	http.ServeFile(w, r, full)
+}
+
+// resolve maps a URL path to a file inside root, refusing anything that
+// would leave it (dot segments, encoded slashes, symbolic links out).
+func (h *Handler) resolve(urlPath string) (string, bool) {
+	if strings.Contains(urlPath, "\x00") || strings.Contains(urlPath, "\\") {
+		return "", false
+	}
+	for _, seg := range strings.Split(urlPath, "/") {
+		if seg == ".." {
+			return "", false
+		}
+	}
+	clean := path.Clean("/" + urlPath)
+	full := filepath.Join(h.root, filepath.FromSlash(clean))
+	real, err := filepath.EvalSymlinks(full)
+	if err != nil {
+		return full, !os.IsPermission(err)
+	}
+	rootReal, err := filepath.EvalSymlinks(h.root)
+	if err != nil {
+		return "", false
+	}
+	if real != rootReal && !strings.HasPrefix(real, rootReal+string(filepath.Separator)) {
+		return "", false
+	}
+	return real, true
+}
+
+func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
+	data, err := os.ReadFile(filepath.Join(h.root, "404.html"))
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusNotFound)
+	_, _ = w.Write(data)
+}

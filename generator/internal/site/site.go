@@ -1,0 +1,254 @@
+// Package site runs a build: it wires the pipeline stages together in order
+// (config, theme, content, markdown, link checking, rendering) and writes the
+// result into a staging folder that replaces the output folder only when the
+// whole build succeeded, so a failed build never leaves a half-written site.
+package site
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"vepkb/generator/internal/config"
+	"vepkb/generator/internal/content"
+	"vepkb/generator/internal/diag"
+	"vepkb/generator/internal/linkcheck"
+	"vepkb/generator/internal/markdown"
+	"vepkb/generator/internal/render"
+)
+
+// Options describe one build.
+type Options struct {
+	Root       string // site root: config.toml, themes/, layouts/, static/
+	ContentDir string // content folder; default Root/content
+	Dest       string // output folder; default Root/public
+	Drafts     bool
+	BaseURL    string // overrides config baseURL when set
+	CheckOnly  bool   // validate everything, write nothing
+	Warn       func(string)
+}
+
+// Result summarises a successful build.
+type Result struct {
+	Pages    int // HTML pages written (content, taxonomy, 404, aliases)
+	Files    int // other files (assets, static, content files, XML)
+	Duration time.Duration
+	Site     *content.Site
+	Config   *config.Config
+}
+
+// Loaded is a site after every check, ready to render.
+type Loaded struct {
+	Config  *config.Config
+	Theme   *render.Theme
+	Content *content.Site
+}
+
+// Load runs every stage up to rendering: configuration, theme, content,
+// Markdown and link checks. It returns all problems found.
+func Load(opt Options) (*Loaded, error) {
+	cfg, err := config.Load(opt.Root)
+	if err != nil {
+		return nil, err
+	}
+	if opt.BaseURL != "" {
+		cfg.BaseURL = opt.BaseURL
+		c2, err := config.Parse(configWithBase(opt.Root, opt.BaseURL))
+		if err != nil {
+			return nil, fmt.Errorf("--base-url: %w", err)
+		}
+		cfg = c2
+	}
+	var list diag.List
+	chroma, err := markdown.ChromaCSS(cfg.Markup.HighlightLight, cfg.Markup.HighlightDark)
+	if err != nil {
+		return nil, diag.New(config.FileName, 0, 0, "markup: %v", err)
+	}
+	theme, err := render.LoadTheme(opt.Root, cfg, render.Extra{Append: map[string]string{"css/main.css": chroma}})
+	if err != nil {
+		list.Add(diag.As(err)...)
+	}
+	site, err := content.Load(content.Options{Root: opt.Root, ContentDir: opt.ContentDir, Drafts: opt.Drafts,
+		Taxonomies: cfg.TaxonomyNames()}, opt.Warn)
+	if err != nil {
+		list.Add(diag.As(err)...)
+		if len(diag.As(err)) == 0 {
+			return nil, err
+		}
+		return nil, list.Err()
+	}
+	if theme == nil {
+		return nil, list.Err()
+	}
+
+	files := map[string]bool{}
+	for u := range theme.Static {
+		files[u] = true
+	}
+	for _, f := range site.Files {
+		files["/"+f.Rel] = true
+	}
+	generated := render.GeneratedURLs(site, cfg)
+	for _, p := range site.Pages {
+		if generated[p.URL] {
+			list.Addf(p.Path, 0, 0, "URL %s is also used by a generated page (taxonomy list, feed or 404)", p.URL)
+		}
+	}
+	resolver := &linkcheck.Resolver{Site: site, Files: files, Generated: generated, Drafts: site.Drafts, Prefix: cfg.Base.Path}
+	md := markdown.New(markdown.Options{Unsafe: cfg.Markup.Unsafe, Typographer: cfg.Typographer(), TOCLevels: cfg.Markup.TOCLevels})
+	parallel(len(site.Pages), workers(cfg), func(i int) {
+		p := site.Pages[i]
+		doc, ds := md.Render(p, resolver.Resolve)
+		p.Doc = doc
+		list.Add(ds...)
+	})
+	list.Add(linkcheck.Check(site)...)
+	if err := list.Err(); err != nil {
+		return nil, err
+	}
+	return &Loaded{Config: cfg, Theme: theme, Content: site}, nil
+}
+
+func configWithBase(root, base string) []byte {
+	data, _ := os.ReadFile(filepath.Join(root, config.FileName))
+	// Replace or add the baseURL key; TOML keeps the last root-level key
+	// only if unique, so rewrite the line.
+	lines := strings.Split(string(data), "\n")
+	for i, l := range lines {
+		t := strings.TrimSpace(l)
+		if strings.HasPrefix(t, "[") {
+			break
+		}
+		if strings.HasPrefix(t, "baseURL") {
+			lines[i] = fmt.Sprintf("baseURL = %q", base)
+			return []byte(strings.Join(lines, "\n"))
+		}
+	}
+	return []byte(fmt.Sprintf("baseURL = %q\n", base) + string(data))
+}
+
+func workers(cfg *config.Config) int {
+	if cfg.Build.Workers > 0 {
+		return cfg.Build.Workers
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// parallel calls fn(i) for i in [0, n) on the given number of goroutines.
+func parallel(n, workers int, fn func(i int)) {
+	var wg sync.WaitGroup
+	next := make(chan int, workers)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				fn(i)
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+// Build loads, checks and renders the site into opt.Dest (unless CheckOnly).
+func Build(opt Options) (*Result, error) {
+	start := time.Now()
+	if opt.Dest == "" {
+		opt.Dest = filepath.Join(opt.Root, "public")
+	}
+	l, err := Load(opt)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Site: l.Content, Config: l.Config}
+	if opt.CheckOnly {
+		res.Duration = time.Since(start)
+		return res, nil
+	}
+	parent := filepath.Dir(filepath.Clean(opt.Dest))
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, err
+	}
+	staging, err := os.MkdirTemp(parent, "."+filepath.Base(opt.Dest)+".staging-")
+	if err != nil {
+		return nil, fmt.Errorf("cannot create staging folder: %w", err)
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			os.RemoveAll(staging)
+		}
+	}()
+	if err := os.Chmod(staging, 0o755); err != nil {
+		return nil, err
+	}
+	w := NewDirWriter(staging)
+	if ds := Render(l, w, workers(l.Config)); len(ds) > 0 {
+		return nil, &diag.Errors{Items: ds}
+	}
+	if err := swap(staging, opt.Dest); err != nil {
+		return nil, err
+	}
+	ok = true
+	res.Pages, res.Files = w.Counts()
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+// Render writes every output of a loaded site through w.
+func Render(l *Loaded, w render.Writer, workers int) []diag.Diagnostic {
+	ds := render.Site(l.Content, l.Config, l.Theme, w, render.Options{Workers: workers})
+	// Static files: the theme's, then the site's, then files beside content.
+	type copyJob struct{ rel, src string }
+	var jobs []copyJob
+	urls := make([]string, 0, len(l.Theme.Static))
+	for u := range l.Theme.Static {
+		urls = append(urls, u)
+	}
+	sort.Strings(urls)
+	for _, u := range urls {
+		jobs = append(jobs, copyJob{strings.TrimPrefix(u, "/"), l.Theme.Static[u]})
+	}
+	for _, f := range l.Content.Files {
+		jobs = append(jobs, copyJob{f.Rel, f.Src})
+	}
+	var list diag.List
+	list.Add(ds...)
+	parallel(len(jobs), workers, func(i int) {
+		if err := w.CopyFile(jobs[i].rel, jobs[i].src); err != nil {
+			list.Addf(jobs[i].rel, 0, 0, "cannot copy: %v", err)
+		}
+	})
+	return list.Sorted()
+}
+
+// swap replaces dest with staging: the old output is moved aside and removed
+// only after the new one is in place.
+func swap(staging, dest string) error {
+	old := ""
+	if _, err := os.Lstat(dest); err == nil {
+		old = staging + ".old"
+		if err := os.Rename(dest, old); err != nil {
+			return fmt.Errorf("cannot move the previous output aside: %w", err)
+		}
+	}
+	if err := os.Rename(staging, dest); err != nil {
+		if old != "" {
+			_ = os.Rename(old, dest)
+		}
+		return fmt.Errorf("cannot move the new output into place: %w", err)
+	}
+	if old != "" {
+		_ = os.RemoveAll(old)
+	}
+	return nil
+}

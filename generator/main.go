@@ -1,0 +1,126 @@
+// Command generator builds the knowledge base: Markdown guides in content/
+// become a static site in public/.
+//
+//	go run ./generator build   [--source DIR] [--content DIR] [--dest DIR] [--drafts] [--base-url URL]
+//	go run ./generator serve   [--source DIR] [--content DIR] [--bind 127.0.0.1] [--port 1313] [--drafts]
+//	go run ./generator check   [--source DIR] [--content DIR] [--drafts]
+//	go run ./generator version
+//
+// Exit codes: 0 success, 1 content, configuration or template errors, 2 usage errors.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"vepkb/generator/internal/diag"
+)
+
+// Version is the generator's version, set at link time for releases.
+var Version = "0.1.0-dev"
+
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+const usage = `generator builds the CSO–prison practice knowledge base into a static site.
+
+Usage:
+  generator <command> [flags]
+
+Commands:
+  build     build the site into public/ (or --dest)
+  serve     build the site and serve it at http://127.0.0.1:1313/
+  check     run every check of build without writing output
+  version   print the version
+
+Run "generator <command> --help" for a command's flags.
+Exit codes: 0 success, 1 content, configuration or template errors, 2 usage errors.
+`
+
+// run is main without the process: it returns the exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "error: internal error: %v\nPlease report this with the command you ran.\n", r)
+			code = exitError
+		}
+	}()
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "build":
+		return cmdBuild(rest, stdout, stderr, false)
+	case "check":
+		return cmdBuild(rest, stdout, stderr, true)
+	case "serve", "server":
+		return cmdServe(ctx, rest, stdout, stderr)
+	case "version", "--version", "-v":
+		fmt.Fprintf(stdout, "generator %s\n", Version)
+		return exitOK
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	default:
+		fmt.Fprintf(stderr, "generator: unknown command %q\n\n%s", cmd, usage)
+		return exitUsage
+	}
+}
+
+// parseFlags parses fs, printing help to stdout for --help (exit 0) and
+// errors to stderr (exit 2). It returns -1 when the command should go on.
+func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) int {
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(stdout)
+		fs.Usage()
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "generator %s: %v\n", fs.Name(), err)
+		fs.SetOutput(stderr)
+		fs.Usage()
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "generator %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		return exitUsage
+	}
+	return -1
+}
+
+// printDiagnostics writes each diagnostic on its own line, then a count.
+func printDiagnostics(w io.Writer, err error) {
+	ds := diag.As(err)
+	if len(ds) == 0 {
+		fmt.Fprintf(w, "error: %v\n", err)
+		return
+	}
+	for _, d := range ds {
+		fmt.Fprintf(w, "%s\n", d.Error())
+	}
+	if len(ds) == 1 {
+		fmt.Fprintln(w, "1 error")
+	} else {
+		fmt.Fprintf(w, "%d errors\n", len(ds))
+	}
+}
