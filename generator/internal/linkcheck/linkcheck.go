@@ -80,6 +80,9 @@ func (r *Resolver) Resolve(p *content.Page, dest string, image bool) (string, *c
 				abs += "/"
 			}
 			target, fileURL, err = r.bySitePath(abs)
+			if err != nil && !strings.Contains(err.Error(), "outside the site") {
+				err = fmt.Errorf("broken link %q: no file %s/%s and no page at %s%s", dest, r.Site.ContentDir, rel, abs, r.suggestURL(content.CleanURL(abs)))
+			}
 		}
 	}
 	if err != nil {

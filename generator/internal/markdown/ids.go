@@ -60,14 +60,46 @@ func plainText(n ast.Node, src []byte) string {
 	return strings.TrimSpace(collapse(b.String()))
 }
 
-// collapse folds runs of spaces within lines and drops blank lines.
+// collapse folds runs of spaces within lines and drops blank lines, in one
+// pass without splitting into words.
 func collapse(s string) string {
-	lines := strings.Split(s, "\n")
-	out := lines[:0]
-	for _, l := range lines {
-		if l = strings.Join(strings.Fields(l), " "); l != "" {
-			out = append(out, l)
+	var b strings.Builder
+	b.Grow(len(s))
+	space, newline := false, false
+	for _, r := range s {
+		switch r {
+		case '\n':
+			if b.Len() > 0 {
+				newline = true
+			}
+			space = false
+		case ' ', '\t', '\r', '\v', '\f', '\u00a0':
+			if b.Len() > 0 && !newline {
+				space = true
+			}
+		default:
+			if newline {
+				b.WriteByte('\n')
+			} else if space {
+				b.WriteByte(' ')
+			}
+			space, newline = false, false
+			b.WriteRune(r)
 		}
 	}
-	return strings.Join(out, "\n")
+	return b.String()
+}
+
+// countWords counts runs of non-space characters.
+func countWords(s string) int {
+	n, in := 0, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		sp := c == ' ' || c == '\n' || c == '\t' || c == '\r'
+		if !sp && !in {
+			n++
+		}
+		in = !sp
+	}
+	return n
 }

@@ -222,7 +222,7 @@ func (st *state) process(doc ast.Node) {
 		return ast.WalkContinue, nil
 	})
 	for _, s := range st.doc.Sections {
-		st.doc.Words += len(strings.Fields(s.Text))
+		st.doc.Words += countWords(s.Text)
 	}
 }
 

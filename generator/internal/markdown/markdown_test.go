@@ -1,0 +1,189 @@
+package markdown
+
+import (
+	"errors"
+	"regexp"
+	"strings"
+	"testing"
+
+	"vepkb/generator/internal/content"
+	"vepkb/generator/internal/frontmatter"
+)
+
+func page(body string) *content.Page {
+	return &content.Page{Path: "content/g/p.md", Rel: "g/p.md", URL: "/g/p/", BodyLine: 5,
+		Meta: &frontmatter.Meta{Title: "P"}, Body: []byte(body)}
+}
+
+func render(t *testing.T, opts Options, body string, resolve Resolver) (*content.Doc, []string) {
+	t.Helper()
+	if opts.TOCLevels == nil {
+		opts.TOCLevels = []int{2, 3}
+	}
+	doc, ds := New(opts).Render(page(body), resolve)
+	var errs []string
+	for _, d := range ds {
+		errs = append(errs, d.Error())
+	}
+	return doc, errs
+}
+
+func TestHTML(t *testing.T) {
+	tests := []struct {
+		name string
+		opts Options
+		body string
+		want []string // substrings of the HTML
+		not  []string // must not appear
+	}{
+		{"heading id and permalink", Options{}, "## Why it matters\n",
+			[]string{`<h2 id="why-it-matters">Why it matters <a class="anchor" href="#why-it-matters" aria-label="Link to this section: Why it matters"><span aria-hidden="true">#</span></a></h2>`}, nil},
+		{"duplicate headings get suffixes", Options{}, "## A\n\n## A\n\n### A\n",
+			[]string{`id="a"`, `id="a-1"`, `id="a-2"`}, nil},
+		{"explicit id wins over later auto id", Options{}, "## Intro\n\n## Other {#intro}\n",
+			[]string{`id="intro-1">Intro`, `id="intro">Other`}, nil},
+		{"non-latin heading", Options{}, "## Дерадикализация и ресоциализация\n\n## إعادة الإدماج\n",
+			[]string{`id="дерадикализация-и-ресоциализация"`, `id="إعادة-الإدماج"`}, nil},
+		{"punctuation-only heading", Options{}, "## ???\n", []string{`id="section"`}, nil},
+		{"reserved id", Options{}, "## Main\n", []string{`id="main-1"`}, nil},
+		{"heading with markup", Options{}, "## The *4Ps* and `code`\n", []string{`id="the-4ps-and-code"`}, nil},
+		{"attribute class", Options{}, "## Title {#custom .wide}\n", []string{`id="custom"`, `class="wide"`}, nil},
+		{"note callout", Options{}, "> [!NOTE]\n> Read this.\n",
+			[]string{`<aside class="callout callout-note" role="note" aria-label="Note">`, `<p class="callout-title"><span class="callout-icon" aria-hidden="true"></span>Note</p>`, `<p>Read this.</p>`},
+			[]string{"[!NOTE]", "<blockquote>"}},
+		{"callout kinds and custom title", Options{}, "> [!warning] Do not share case files\n> Body text.\n\n> [!TIP]\n> T\n\n> [!IMPORTANT]\n> I\n\n> [!CAUTION]\n> C\n",
+			[]string{`callout-warning`, `aria-label="Warning"`, `Do not share case files</p>`, `callout-tip`, `callout-important`, `callout-caution`}, []string{"[!"}},
+		{"unknown marker stays a quote", Options{}, "> [!FOO]\n> x\n", []string{"<blockquote>", "[!FOO]"}, []string{"callout"}},
+		{"plain quote", Options{}, "> Just a quote\n", []string{"<blockquote>"}, []string{"callout"}},
+		{"highlighted code uses classes", Options{}, "```go\nfunc main() {}\n```\n",
+			[]string{`<div class="highlight" data-lang="go"><pre class="chroma" tabindex="0"><code>`, `<span class="kd">func</span>`}, []string{"style="}},
+		{"unknown language", Options{}, "```nosuchlang\n<b>x</b>\n```\n", []string{`<pre class="chroma" tabindex="0"><code>&lt;b&gt;x&lt;/b&gt;`}, []string{"style="}},
+		{"raw html escaped by default", Options{}, "<script>alert(1)</script>\n\nText <b onclick=\"x()\">bold</b>\n",
+			nil, []string{"<script>", "<b onclick"}},
+		{"unsafe raw html passes but not javascript", Options{Unsafe: true}, "<a href=\"javascript:alert(1)\" onclick=\"x()\">x</a>\n\n<div><a href='JaVaScRiPt:evil()'>y</a></div>\n",
+			[]string{`<a href="#blocked:alert(1)"`, "data-blocked-on=", "<div>"}, []string{"javascript:", "JaVaScRiPt:", " onclick="}},
+		{"gfm table wrapped", Options{}, "| a | b |\n|---|---|\n| 1 | 2 |\n",
+			[]string{`<div class="table-wrap" tabindex="0" role="region"`, "<table>", "<td>1</td>"}, nil},
+		{"strikethrough, task list, autolink", Options{}, "~~old~~ and https://example.org\n\n- [x] done\n",
+			[]string{"<del>old</del>", `<a href="https://example.org">`, `type="checkbox"`}, nil},
+		{"footnotes", Options{}, "Text.[^1]\n\n[^1]: Rule 43.\n", []string{`id="fn:1"`, `href="#fn:1"`}, nil},
+		{"definition list term ids", Options{}, "P/CVE\n: Preventing and countering.\n\nDynamic security\n: Contact.\n",
+			[]string{`<dt id="pcve">P/CVE</dt>`, `<dt id="dynamic-security">`}, nil},
+		{"typographer", Options{Typographer: true}, "\"Quote\" -- dash --- and...\n", []string{"&ldquo;Quote&rdquo;", "&ndash;", "&mdash;", "&hellip;"}, nil},
+		{"no typographer", Options{}, "\"Quote\"\n", []string{"&quot;Quote&quot;"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, _ := render(t, tt.opts, tt.body, nil)
+			html := string(doc.HTML)
+			for _, w := range tt.want {
+				if !strings.Contains(html, w) {
+					t.Errorf("missing %q in\n%s", w, html)
+				}
+			}
+			for _, n := range tt.not {
+				if strings.Contains(html, n) {
+					t.Errorf("unexpected %q in\n%s", n, html)
+				}
+			}
+		})
+	}
+}
+
+func TestTOCSectionsAnchors(t *testing.T) {
+	body := "Intro text here.\n\n## First\n\nAlpha words.\n\n### Sub\n\nBeta.\n\n#### Deep\n\nGamma.\n\n## Second\n\nDelta.[^n]\n\n[^n]: Note text.\n\nTerm\n: Def.\n"
+	doc, errs := render(t, Options{}, body, nil)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	var toc []string
+	for _, h := range doc.TOC {
+		toc = append(toc, h.ID)
+	}
+	if strings.Join(toc, ",") != "first,sub,second" {
+		t.Errorf("TOC = %v", toc)
+	}
+	if len(doc.Headings) != 4 {
+		t.Errorf("headings = %v", doc.Headings)
+	}
+	var secs []string
+	for _, s := range doc.Sections {
+		secs = append(secs, s.ID+"="+strings.ReplaceAll(s.Text, "\n", "|"))
+	}
+	want := "=Intro text here.;first=Alpha words.;sub=Beta.|Deep|Gamma.;second=Delta.|Term|Def."
+	if strings.Join(secs, ";") != want {
+		t.Errorf("sections = %q\nwant %q", strings.Join(secs, ";"), want)
+	}
+	for _, a := range []string{"first", "sub", "deep", "second", "term", "fn:1"} {
+		if !doc.Anchors[a] {
+			t.Errorf("anchor %q missing from %v", a, doc.Anchors)
+		}
+	}
+	if doc.Excerpt != "Intro text here." {
+		t.Errorf("excerpt = %q", doc.Excerpt)
+	}
+}
+
+func TestLinksResolvedWithPositions(t *testing.T) {
+	body := "Line one.\n\nSee [the guide](../x.md#a) and ![map](img/m.png).\n\n- item [bad](missing.md)\n"
+	var calls []string
+	resolve := func(p *content.Page, dest string, image bool) (string, *content.Link, error) {
+		calls = append(calls, dest)
+		if dest == "missing.md" {
+			return "", nil, errors.New("broken link")
+		}
+		return "/resolved/" + dest, &content.Link{Anchor: "a"}, nil
+	}
+	doc, errs := render(t, Options{}, body, resolve)
+	if len(calls) != 3 {
+		t.Fatalf("resolver calls = %v", calls)
+	}
+	// Body starts on file line 5: "See [" is on body line 3 → file line 7, column 5.
+	if len(doc.Links) != 2 || doc.Links[0].Line != 7 || doc.Links[0].Col != 5 || doc.Links[1].Col != 32 || !doc.Links[1].Image {
+		t.Errorf("links = %+v", doc.Links)
+	}
+	if len(errs) != 1 || errs[0] != "content/g/p.md:9:8: broken link" {
+		t.Errorf("errors = %v", errs)
+	}
+	if !strings.Contains(string(doc.HTML), `href="/resolved/../x.md#a"`) {
+		t.Errorf("destination not rewritten: %s", doc.HTML)
+	}
+}
+
+func TestDangerousLinkDropped(t *testing.T) {
+	doc, errs := render(t, Options{Unsafe: true}, "[x](javascript:alert(1))\n", nil)
+	if strings.Contains(string(doc.HTML), "javascript:") {
+		t.Errorf("javascript URL kept: %s", doc.HTML)
+	}
+	if len(errs) != 1 || !strings.Contains(errs[0], "unsafe URL") {
+		t.Errorf("errors = %v", errs)
+	}
+}
+
+func TestDuplicateExplicitID(t *testing.T) {
+	_, errs := render(t, Options{}, "## A {#x}\n\n## B {#x}\n", nil)
+	if len(errs) != 1 || !regexp.MustCompile(`p.md:7:\d+: duplicate id "x"`).MatchString(errs[0]) {
+		t.Errorf("errors = %v", errs)
+	}
+}
+
+func TestPathologicalInput(t *testing.T) {
+	deep := strings.Repeat(">", 5000) + " x\n" + strings.Repeat("- ", 3000) + "y\n" + strings.Repeat("[", 20000) + strings.Repeat("*a", 20000)
+	doc, _ := render(t, Options{}, deep, nil)
+	if doc == nil || len(doc.HTML) == 0 {
+		t.Fatal("no output")
+	}
+}
+
+func TestChromaCSS(t *testing.T) {
+	css, err := ChromaCSS("github", "github-dark")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(css, ".chroma") || !strings.Contains(css, "@media (prefers-color-scheme: dark)") {
+		t.Errorf("css: %.200s", css)
+	}
+	if _, err := ChromaCSS("nope", "github-dark"); err == nil {
+		t.Error("unknown style accepted")
+	}
+}

@@ -1,0 +1,67 @@
+package site
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+)
+
+// corpus generates (once per process) a synthetic site of n pages with the
+// shared gencorpus tool, plus the repository's config and theme. It skips
+// the benchmark when the tool is not beside the repository.
+func corpus(b *testing.B, n int) string {
+	b.Helper()
+	gen := filepath.Join(repoRoot(b), "..", "shared", "bench", "gencorpus")
+	if _, err := os.Stat(gen); err != nil {
+		b.Skipf("benchmark corpus generator not found at %s", gen)
+	}
+	dir := filepath.Join(os.TempDir(), "kb-bench-corpus-"+strconv.Itoa(n))
+	if _, err := os.Stat(filepath.Join(dir, "content")); err != nil {
+		out, err := exec.Command(gen, "-n", strconv.Itoa(n), "-o", dir, "--force").CombinedOutput()
+		if err != nil {
+			b.Fatalf("gencorpus: %v\n%s", err, out)
+		}
+	}
+	cfg, err := os.ReadFile(filepath.Join(repoRoot(b), "config.toml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "config.toml"), cfg, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	_ = os.RemoveAll(filepath.Join(dir, "themes"))
+	copyTree(b, filepath.Join(repoRoot(b), "themes", "default"), filepath.Join(dir, "themes", "default"))
+	return dir
+}
+
+func benchBuild(b *testing.B, n int) {
+	root := corpus(b, n)
+	dest := filepath.Join(b.TempDir(), "public")
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		res, err := Build(Options{Root: root, Dest: dest})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(res.Pages), "pages")
+	}
+}
+
+// BenchmarkBuild1k is a full build of the 1,000-page synthetic corpus.
+func BenchmarkBuild1k(b *testing.B) { benchBuild(b, 1000) }
+
+// BenchmarkBuild10k is a full build of the 10,000-page synthetic corpus.
+func BenchmarkBuild10k(b *testing.B) { benchBuild(b, 10000) }
+
+// BenchmarkLoad10k runs every stage but writing output (what "check" does).
+func BenchmarkLoad10k(b *testing.B) {
+	root := corpus(b, 10000)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := Load(Options{Root: root}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

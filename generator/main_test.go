@@ -1,0 +1,102 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func copyDir(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func testSite(t *testing.T) string {
+	root := t.TempDir()
+	copyDir(t, "internal/site/testdata/basic", root)
+	copyDir(t, "../themes/default", filepath.Join(root, "themes", "default"))
+	return root
+}
+
+func runCmd(args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestExitCodes(t *testing.T) {
+	root := testSite(t)
+	bad := testSite(t)
+	if err := os.WriteFile(filepath.Join(bad, "content", "guide-b", "one.md"), []byte("---\ntitle: x\nweight: heavy\n---\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{"no command", nil, 2, "", "Usage:"},
+		{"unknown command", []string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
+		{"help", []string{"--help"}, 0, "Commands:", ""},
+		{"version", []string{"version"}, 0, "generator ", ""},
+		{"build help", []string{"build", "--help"}, 0, "-base-url", ""},
+		{"serve help", []string{"serve", "-h"}, 0, "-port", ""},
+		{"check help", []string{"check", "--help"}, 0, "writes nothing", ""},
+		{"unknown flag", []string{"build", "--nope"}, 2, "", "flag provided but not defined: -nope"},
+		{"stray argument", []string{"build", "extra"}, 2, "", `unexpected argument "extra"`},
+		{"bad port", []string{"serve", "--port", "70000"}, 2, "", "is not a port number"},
+		{"dest over sources", []string{"build", "--source", root, "--dest", filepath.Join(root, "content")}, 2, "", "would replace the site's own files"},
+		{"check ok", []string{"check", "--source", root}, 0, "check: ", ""},
+		{"build ok", []string{"build", "--source", root, "--dest", filepath.Join(t.TempDir(), "out")}, 0, "built ", ""},
+		{"build errors", []string{"build", "--source", bad}, 1, "", "content/guide-b/one.md:3:9: weight: expected an integer"},
+		{"missing config", []string{"build", "--source", t.TempDir()}, 1, "", "config.toml: no configuration file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errs := runCmd(tt.args...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.code, out, errs)
+			}
+			if !strings.Contains(out, tt.stdout) {
+				t.Errorf("stdout %q lacks %q", out, tt.stdout)
+			}
+			if !strings.Contains(errs, tt.stderr) {
+				t.Errorf("stderr %q lacks %q", errs, tt.stderr)
+			}
+		})
+	}
+}
+
+// TestBundledSite builds the repository's own knowledge base: it must pass
+// every check with no warnings.
+func TestBundledSite(t *testing.T) {
+	code, out, errs := runCmd("build", "--source", "..", "--dest", filepath.Join(t.TempDir(), "public"))
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	if errs != "" {
+		t.Errorf("warnings:\n%s", errs)
+	}
+}
