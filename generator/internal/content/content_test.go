@@ -97,12 +97,12 @@ func TestTreeOrderURLs(t *testing.T) {
 
 func TestDraftsAndTaxonomies(t *testing.T) {
 	files := map[string]string{
-		"content/_index.md":       fm("Home"),
-		"content/g/_index.md":     fm("G", "audiences: [Prison administration, Civil society]", "tags: [women]"),
-		"content/g/a.md":          fm("A", "tags: [Women, risk-assessment]"),
-		"content/g/d.md":          fm("D", "draft: true", "tags: [secret]"),
+		"content/_index.md":        fm("Home"),
+		"content/g/_index.md":      fm("G", "audiences: [Prison administration, Civil society]", "tags: [women]"),
+		"content/g/a.md":           fm("A", "tags: [Women, risk-assessment]"),
+		"content/g/d.md":           fm("D", "draft: true", "tags: [secret]"),
 		"content/hidden/_index.md": fm("Hidden", "draft: true"),
-		"content/hidden/x.md":     fm("X"),
+		"content/hidden/x.md":      fm("X"),
 	}
 	s, err := load(t, files, false)
 	if err != nil {

@@ -146,11 +146,11 @@ func Site(site *content.Site, cfg *config.Config, theme *Theme, w Writer, opt Op
 		home := Crumb{Title: site.Home.Title(), URL: "/"}
 		page("taxonomy", &Data{Site: sd, Kind: "taxonomy", Taxonomy: t, Title: t.Title,
 			Description: fmt.Sprintf("%s used in %s", t.Title, cfg.Title),
-			URL: t.URL, Permalink: cfg.AbsURL(t.URL), Breadcrumbs: []Crumb{home}})
+			URL:         t.URL, Permalink: cfg.AbsURL(t.URL), Breadcrumbs: []Crumb{home}})
 		for _, term := range t.Terms {
 			page("term", &Data{Site: sd, Kind: "term", Taxonomy: t, Term: term, Title: term.Name,
 				Description: fmt.Sprintf("Pages in %s: %s", strings.ToLower(t.Title), term.Name),
-				URL: term.URL, Permalink: cfg.AbsURL(term.URL),
+				URL:         term.URL, Permalink: cfg.AbsURL(term.URL),
 				Breadcrumbs: []Crumb{home, {Title: t.Title, URL: t.URL}}})
 		}
 	}
@@ -343,4 +343,3 @@ func GeneratedURLs(site *content.Site, cfg *config.Config) map[string]bool {
 	}
 	return m
 }
-
