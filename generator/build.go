@@ -48,6 +48,7 @@ func cmdBuild(args []string, stdout, stderr io.Writer, checkOnly bool) int {
 	c.register(fs)
 	dest := fs.String("dest", "", "output folder (default SOURCE/public)")
 	base := fs.String("base-url", "", "override baseURL from config.toml")
+	timings := fs.Bool("timings", false, "print how long each build stage took")
 	fs.Usage = func() {
 		if checkOnly {
 			fmt.Fprintf(fs.Output(), "Usage: generator check [flags]\n\nRuns every check of build (configuration, front matter, templates, links, anchors) and writes nothing.\n\nFlags:\n")
@@ -82,6 +83,11 @@ func cmdBuild(args []string, stdout, stderr io.Writer, checkOnly bool) int {
 	if err != nil {
 		printDiagnostics(stderr, err)
 		return exitError
+	}
+	if *timings {
+		for _, ph := range res.Phases {
+			fmt.Fprintf(stdout, "  %-26s %s\n", ph.Name, ph.Duration.Round(time.Millisecond))
+		}
 	}
 	if checkOnly {
 		fmt.Fprintf(stdout, "check: %d pages OK in %s\n", len(res.Site.Pages), res.Duration.Round(time.Millisecond))

@@ -91,7 +91,7 @@ func (c *Config) SitemapEnabled() bool { return c.Outputs.Sitemap == nil || *c.O
 func (c *Config) Typographer() bool { return c.Markup.Typographer == nil || *c.Markup.Typographer }
 
 // MinifyHTML reports whether HTML output is minified.
-func (c *Config) MinifyHTML() bool { return c.Build.MinifyHTML == nil || *c.Build.MinifyHTML }
+func (c *Config) MinifyHTML() bool { return c.Build.MinifyHTML != nil && *c.Build.MinifyHTML }
 
 // TaxonomyNames returns the plural taxonomy names in a stable order.
 func (c *Config) TaxonomyNames() []string {

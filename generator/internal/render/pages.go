@@ -112,6 +112,7 @@ func Site(site *content.Site, cfg *config.Config, theme *Theme, w Writer, opt Op
 	if cfg.FeedEnabled() {
 		sd.FeedURL = "/atom.xml"
 	}
+	theme.ResetCache()
 	var jobs []func() error
 	page := func(kind string, d *Data) {
 		jobs = append(jobs, func() error {

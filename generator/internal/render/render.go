@@ -21,6 +21,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tdewolff/minify/v2"
@@ -44,6 +45,8 @@ type Theme struct {
 	files     map[string]string             // template name → file path relative to the site root
 	assets    map[string]Asset              // by logical name ("css/main.css")
 	minifier  *minify.M
+	base      *template.Template // base.html and partials, for partialCached
+	cache     sync.Map           // partialCached results of the current build
 	// Static maps output site paths to source files from the theme's and the
 	// site's static folders (the site's win).
 	Static map[string]string
@@ -173,6 +176,12 @@ func relTo(root, p string) string {
 	return filepath.ToSlash(p)
 }
 
+// hrefTemplate renders an href attribute exactly as html/template escapes it.
+var hrefTemplate = template.Must(template.New("href").Parse(`href="{{.}}"`))
+
+// ResetCache forgets partialCached results; call it before each build.
+func (t *Theme) ResetCache() { t.cache.Clear() }
+
 var tmplErrRE = regexp.MustCompile(`^template: ([^:]+):(\d+)(?::(\d+))?: (.*)$`)
 
 // TemplateError converts an html/template error into a diagnostic naming the
@@ -236,6 +245,13 @@ func (t *Theme) loadTemplates(root, themeDir string, list *diag.List) {
 		return
 	}
 	t.templates = map[string]*template.Template{}
+	defer func() {
+		// Executing a set forbids cloning it afterwards, so the set used by
+		// partialCached is cloned last.
+		if b, err := base.Clone(); err == nil {
+			t.base = b
+		}
+	}()
 	for _, kind := range layoutKinds {
 		src, ok := files[kind+".html"]
 		if !ok {
@@ -329,6 +345,34 @@ func (t *Theme) funcs() template.FuncMap {
 			return m, nil
 		},
 		"param": func(key string) any { return cfg.Params[key] },
+		// partialCached renders a partial once per build for each key and
+		// reuses the result, for fragments shared by many pages.
+		"partialCached": func(name string, ctx any, key string) (template.HTML, error) {
+			ck := name + "\x00" + key
+			if v, ok := t.cache.Load(ck); ok {
+				return v.(template.HTML), nil
+			}
+			tpl := t.base.Lookup(name)
+			if tpl == nil {
+				return "", fmt.Errorf("partialCached: no template %q", name)
+			}
+			var buf bytes.Buffer
+			if err := tpl.Execute(&buf, ctx); err != nil {
+				return "", err
+			}
+			h := template.HTML(buf.String())
+			t.cache.Store(ck, h)
+			return h, nil
+		},
+		// markCurrent adds aria-current="page" to the links to url in a fragment.
+		"markCurrent": func(h template.HTML, url string) (template.HTML, error) {
+			var b bytes.Buffer
+			if err := hrefTemplate.Execute(&b, url); err != nil {
+				return h, err
+			}
+			needle := b.String()
+			return template.HTML(strings.ReplaceAll(string(h), needle, needle+` aria-current="page"`)), nil
+		},
 		"add":   func(a, b int) int { return a + b },
 	}
 }

@@ -65,3 +65,24 @@ func BenchmarkLoad10k(b *testing.B) {
 		}
 	}
 }
+
+type discardWriter struct{}
+
+func (discardWriter) WriteFile(string, []byte) error { return nil }
+func (discardWriter) CopyFile(string, string) error  { return nil }
+
+// BenchmarkRender10k renders every output of the 10,000-page corpus without
+// writing files, to separate template and minifier time from disk time.
+func BenchmarkRender10k(b *testing.B) {
+	root := corpus(b, 10000)
+	l, err := Load(Options{Root: root})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if ds := Render(l, discardWriter{}, 2); len(ds) > 0 {
+			b.Fatal(ds)
+		}
+	}
+}

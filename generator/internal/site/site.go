@@ -40,6 +40,13 @@ type Result struct {
 	Duration time.Duration
 	Site     *content.Site
 	Config   *config.Config
+	Phases   []Phase // wall-clock time of each stage, in order
+}
+
+// Phase is the duration of one build stage.
+type Phase struct {
+	Name     string
+	Duration time.Duration
 }
 
 // Loaded is a site after every check, ready to render.
@@ -47,11 +54,19 @@ type Loaded struct {
 	Config  *config.Config
 	Theme   *render.Theme
 	Content *content.Site
+	Phases  []Phase
 }
 
 // Load runs every stage up to rendering: configuration, theme, content,
 // Markdown and link checks. It returns all problems found.
 func Load(opt Options) (*Loaded, error) {
+	var phases []Phase
+	mark := time.Now()
+	phase := func(name string) {
+		now := time.Now()
+		phases = append(phases, Phase{name, now.Sub(mark)})
+		mark = now
+	}
 	cfg, err := config.Load(opt.Root)
 	if err != nil {
 		return nil, err
@@ -73,6 +88,7 @@ func Load(opt Options) (*Loaded, error) {
 	if err != nil {
 		list.Add(diag.As(err)...)
 	}
+	phase("config and theme")
 	site, err := content.Load(content.Options{Root: opt.Root, ContentDir: opt.ContentDir, Drafts: opt.Drafts,
 		Taxonomies: cfg.TaxonomyNames()}, opt.Warn)
 	if err != nil {
@@ -86,6 +102,7 @@ func Load(opt Options) (*Loaded, error) {
 		return nil, list.Err()
 	}
 
+	phase("content and front matter")
 	files := map[string]bool{}
 	for u := range theme.Static {
 		files[u] = true
@@ -107,11 +124,13 @@ func Load(opt Options) (*Loaded, error) {
 		p.Doc = doc
 		list.Add(ds...)
 	})
+	phase("markdown")
 	list.Add(linkcheck.Check(site)...)
+	phase("link check")
 	if err := list.Err(); err != nil {
 		return nil, err
 	}
-	return &Loaded{Config: cfg, Theme: theme, Content: site}, nil
+	return &Loaded{Config: cfg, Theme: theme, Content: site, Phases: phases}, nil
 }
 
 func configWithBase(root, base string) []byte {
@@ -169,7 +188,13 @@ func Build(opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Site: l.Content, Config: l.Config}
+	res := &Result{Site: l.Content, Config: l.Config, Phases: l.Phases}
+	mark := time.Now()
+	phase := func(name string) {
+		now := time.Now()
+		res.Phases = append(res.Phases, Phase{name, now.Sub(mark)})
+		mark = now
+	}
 	if opt.CheckOnly {
 		res.Duration = time.Since(start)
 		return res, nil
@@ -192,13 +217,17 @@ func Build(opt Options) (*Result, error) {
 		return nil, err
 	}
 	w := NewDirWriter(staging)
-	if ds := Render(l, w, workers(l.Config)); len(ds) > 0 {
+	// Rendering is mostly waiting on file system calls; more goroutines than
+	// cores keep the CPUs busy while others wait.
+	if ds := Render(l, w, 4*workers(l.Config)); len(ds) > 0 {
 		return nil, &diag.Errors{Items: ds}
 	}
+	phase("render and write")
 	if err := swap(staging, opt.Dest); err != nil {
 		return nil, err
 	}
 	ok = true
+	phase("swap into place")
 	res.Pages, res.Files = w.Counts()
 	res.Duration = time.Since(start)
 	return res, nil
@@ -248,7 +277,21 @@ func swap(staging, dest string) error {
 		return fmt.Errorf("cannot move the new output into place: %w", err)
 	}
 	if old != "" {
-		_ = os.RemoveAll(old)
+		removeAll(old)
 	}
 	return nil
+}
+
+// removeAll deletes a folder tree, its top-level entries in parallel (file
+// system calls, not the CPU, bound deletion).
+func removeAll(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return
+	}
+	parallel(len(entries), 8, func(i int) {
+		_ = os.RemoveAll(filepath.Join(dir, entries[i].Name()))
+	})
+	_ = os.RemoveAll(dir)
 }
