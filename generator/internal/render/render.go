@@ -373,6 +373,6 @@ func (t *Theme) funcs() template.FuncMap {
 			needle := b.String()
 			return template.HTML(strings.ReplaceAll(string(h), needle, needle+` aria-current="page"`)), nil
 		},
-		"add":   func(a, b int) int { return a + b },
+		"add": func(a, b int) int { return a + b },
 	}
 }
