@@ -23,71 +23,78 @@ func (s idSet) Unique(txt string) string {
 }
 
 // plainText returns the text content of n: what a reader sees, without
-// markup, with typographer entities decoded.
+// markup, with typographer entities decoded, spaces folded and blank lines
+// dropped.
 func plainText(n ast.Node, src []byte) string {
-	var b strings.Builder
+	var w textWriter
 	var walk func(n ast.Node)
 	walk = func(n ast.Node) {
 		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 			switch x := c.(type) {
 			case *ast.Text:
-				b.Write(x.Segment.Value(src))
+				w.write(x.Segment.Value(src))
 				if x.SoftLineBreak() || x.HardLineBreak() {
-					b.WriteByte(' ')
+					w.space()
 				}
 			case *ast.String:
-				b.WriteString(html.UnescapeString(string(x.Value)))
+				w.write([]byte(html.UnescapeString(string(x.Value))))
 			case *ast.RawHTML, *ast.HTMLBlock:
 				// Markup is not text.
 			case *ast.FencedCodeBlock, *ast.CodeBlock:
 				lines := x.Lines()
 				for i := 0; i < lines.Len(); i++ {
 					seg := lines.At(i)
-					b.Write(seg.Value(src))
+					w.write(seg.Value(src))
 				}
-				b.WriteByte('\n')
+				w.newline()
 			case *extast.FootnoteLink, *extast.FootnoteBacklink:
 				// Footnote markers are not text.
 			default:
 				walk(c)
 				if c.Type() == ast.TypeBlock {
-					b.WriteByte('\n')
+					w.newline()
 				}
 			}
 		}
 	}
 	walk(n)
-	return strings.TrimSpace(collapse(b.String()))
+	return w.b.String()
 }
 
-// collapse folds runs of spaces within lines and drops blank lines, in one
-// pass without splitting into words.
-func collapse(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	space, newline := false, false
-	for _, r := range s {
-		switch r {
+// textWriter accumulates text, folding runs of spaces into one and runs of
+// line breaks into one, with nothing leading or trailing.
+type textWriter struct {
+	b       strings.Builder
+	pending byte // 0, ' ' or '\n'
+}
+
+func (w *textWriter) space() {
+	if w.b.Len() > 0 && w.pending == 0 {
+		w.pending = ' '
+	}
+}
+
+func (w *textWriter) newline() {
+	if w.b.Len() > 0 {
+		w.pending = '\n'
+	}
+}
+
+func (w *textWriter) write(p []byte) {
+	for _, c := range p {
+		switch c {
+		case ' ', '\t', '\r', '\v', '\f':
+			w.space()
 		case '\n':
-			if b.Len() > 0 {
-				newline = true
-			}
-			space = false
-		case ' ', '\t', '\r', '\v', '\f', '\u00a0':
-			if b.Len() > 0 && !newline {
-				space = true
-			}
+			w.newline()
 		default:
-			if newline {
-				b.WriteByte('\n')
-			} else if space {
-				b.WriteByte(' ')
+			if w.pending != 0 {
+				w.b.WriteByte(w.pending)
+				w.pending = 0
 			}
-			space, newline = false, false
-			b.WriteRune(r)
+			w.b.WriteByte(c)
 		}
 	}
-	return b.String()
 }
 
 // countWords counts runs of non-space characters.
