@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -92,11 +93,36 @@ func TestExitCodes(t *testing.T) {
 // TestBundledSite builds the repository's own knowledge base: it must pass
 // every check with no warnings.
 func TestBundledSite(t *testing.T) {
-	code, out, errs := runCmd("build", "--source", "..", "--dest", filepath.Join(t.TempDir(), "public"))
+	dest := filepath.Join(t.TempDir(), "public")
+	code, out, errs := runCmd("build", "--source", "..", "--dest", dest)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, out, errs)
 	}
 	if errs != "" {
 		t.Errorf("warnings:\n%s", errs)
+	}
+	// A strict Content-Security-Policy must work: no inline scripts, styles
+	// or event handlers anywhere in the output.
+	inline := regexp.MustCompile(`(?i)<script|<style|\sstyle=|\son[a-z]+=`)
+	pages := 0
+	err := filepath.WalkDir(dest, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
+			return err
+		}
+		pages++
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if m := inline.Find(data); m != nil {
+			t.Errorf("%s: inline %q", p, m)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pages < 70 {
+		t.Errorf("only %d pages built", pages)
 	}
 }

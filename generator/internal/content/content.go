@@ -279,7 +279,11 @@ func Load(opt Options, warn func(string)) (*Site, error) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				p, err := loadPage(abs, display, mdFiles[i], opt.Taxonomies)
+				var p *Page
+				var err error
+				list.Guard(path.Join(display, mdFiles[i]), func() {
+					p, err = loadPage(abs, display, mdFiles[i], opt.Taxonomies)
+				})
 				if err != nil {
 					if ds := diag.As(err); ds != nil {
 						list.Add(ds...)

@@ -102,6 +102,18 @@ func (l *List) Err() error {
 	return &Errors{Items: l.Sorted()}
 }
 
+// Guard runs fn and turns a panic into a diagnostic at path, so that a bug
+// met on one page is reported like any other problem instead of crashing
+// the program.
+func (l *List) Guard(path string, fn func()) {
+	defer func() {
+		if r := recover(); r != nil {
+			l.Add(New(path, 0, 0, "internal error while processing this file: %v (please report it)", r))
+		}
+	}()
+	fn()
+}
+
 // Errors is an error made of one or more diagnostics.
 type Errors struct{ Items []Diagnostic }
 

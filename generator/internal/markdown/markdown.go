@@ -53,7 +53,7 @@ type Renderer struct {
 // New returns a Renderer with the given options.
 func New(opts Options) *Renderer {
 	exts := []goldmark.Extender{
-		extension.Table, extension.Strikethrough, extension.Linkify, extension.TaskList,
+		extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute)), extension.Strikethrough, extension.Linkify, extension.TaskList,
 		extension.Footnote, extension.DefinitionList,
 	}
 	if opts.Typographer {

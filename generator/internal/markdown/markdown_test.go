@@ -64,6 +64,8 @@ func TestHTML(t *testing.T) {
 			[]string{`<a href="#blocked:alert(1)"`, "data-blocked-on=", "<div>"}, []string{"javascript:", "JaVaScRiPt:", " onclick="}},
 		{"gfm table wrapped", Options{}, "| a | b |\n|---|---|\n| 1 | 2 |\n",
 			[]string{`<div class="table-wrap" tabindex="0" role="region"`, "<table>", "<td>1</td>"}, nil},
+		{"table alignment without inline styles", Options{}, "| a | b |\n|:--|--:|\n| 1 | 2 |\n",
+			[]string{`<th align="left">a</th>`, `<td align="right">2</td>`}, []string{"style="}},
 		{"strikethrough, task list, autolink", Options{}, "~~old~~ and https://example.org\n\n- [x] done\n",
 			[]string{"<del>old</del>", `<a href="https://example.org">`, `type="checkbox"`}, nil},
 		{"footnotes", Options{}, "Text.[^1]\n\n[^1]: Rule 43.\n", []string{`id="fn:1"`, `href="#fn:1"`}, nil},

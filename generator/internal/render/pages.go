@@ -113,15 +113,19 @@ func Site(site *content.Site, cfg *config.Config, theme *Theme, w Writer, opt Op
 		sd.FeedURL = "/atom.xml"
 	}
 	theme.ResetCache()
-	var jobs []func() error
+	var jobs []job
 	page := func(kind string, d *Data) {
-		jobs = append(jobs, func() error {
+		name := kind + " " + d.URL
+		if d.Page != nil {
+			name = d.Page.Path
+		}
+		jobs = append(jobs, job{name, func() error {
 			out, err := theme.Execute(kind, d)
 			if err != nil {
 				return err
 			}
 			return w.WriteFile(OutputPath(d.URL), out)
-		})
+		}})
 	}
 	for _, p := range site.Pages {
 		kind := "page"
@@ -186,25 +190,33 @@ func Site(site *content.Site, cfg *config.Config, theme *Theme, w Writer, opt Op
 	return list.Sorted()
 }
 
+// job is one output to render; name identifies it in diagnostics.
+type job struct {
+	name string
+	fn   func() error
+}
+
 // run executes jobs on workers goroutines, recording errors as diagnostics.
-func run(jobs []func() error, workers int, list *diag.List) {
+func run(jobs []job, workers int, list *diag.List) {
 	if workers < 1 {
 		workers = 1
 	}
-	next := make(chan func() error)
+	next := make(chan job)
 	var wg sync.WaitGroup
 	for i := 0; i < workers; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for job := range next {
-				if err := job(); err != nil {
-					if ds := diag.As(err); ds != nil {
-						list.Add(ds...)
-					} else {
-						list.Add(diag.New("output", 0, 0, "%v", err))
+			for j := range next {
+				list.Guard(j.name, func() {
+					if err := j.fn(); err != nil {
+						if ds := diag.As(err); ds != nil {
+							list.Add(ds...)
+						} else {
+							list.Add(diag.New(j.name, 0, 0, "%v", err))
+						}
 					}
-				}
+				})
 			}
 		}()
 	}

@@ -120,9 +120,12 @@ func Load(opt Options) (*Loaded, error) {
 	md := markdown.New(markdown.Options{Unsafe: cfg.Markup.Unsafe, Typographer: cfg.Typographer(), TOCLevels: cfg.Markup.TOCLevels})
 	parallel(len(site.Pages), workers(cfg), func(i int) {
 		p := site.Pages[i]
-		doc, ds := md.Render(p, resolver.Resolve)
-		p.Doc = doc
-		list.Add(ds...)
+		p.Doc = &content.Doc{Anchors: map[string]bool{}}
+		list.Guard(p.Path, func() {
+			doc, ds := md.Render(p, resolver.Resolve)
+			p.Doc = doc
+			list.Add(ds...)
+		})
 	})
 	phase("markdown")
 	list.Add(linkcheck.Check(site)...)
@@ -253,9 +256,11 @@ func Render(l *Loaded, w render.Writer, workers int) []diag.Diagnostic {
 	var list diag.List
 	list.Add(ds...)
 	parallel(len(jobs), workers, func(i int) {
-		if err := w.CopyFile(jobs[i].rel, jobs[i].src); err != nil {
-			list.Addf(jobs[i].rel, 0, 0, "cannot copy: %v", err)
-		}
+		list.Guard(jobs[i].rel, func() {
+			if err := w.CopyFile(jobs[i].rel, jobs[i].src); err != nil {
+				list.Addf(jobs[i].rel, 0, 0, "cannot copy: %v", err)
+			}
+		})
 	})
 	return list.Sorted()
 }
