@@ -172,6 +172,7 @@ type Site struct {
 	Taxonomies []*Taxonomy
 	Files      []File          // non-Markdown files to copy
 	Drafts     map[string]bool // content-relative paths of drafts left out
+	Failed     map[string]bool // content-relative paths of files that could not be loaded
 }
 
 // File is a static file found in the content folder.
@@ -207,6 +208,7 @@ type Options struct {
 
 // Load walks the content folder and builds the site tree. It reports every
 // problem it finds, not only the first; warnings go to warn when non-nil.
+// When some files fail, the tree of the others is returned with the error.
 func Load(opt Options, warn func(string)) (*Site, error) {
 	dir := opt.ContentDir
 	if dir == "" {
@@ -303,16 +305,18 @@ func Load(opt Options, warn func(string)) (*Site, error) {
 	wg.Wait()
 
 	var kept []*Page
-	for _, p := range pages {
+	site.Failed = map[string]bool{}
+	for i, p := range pages {
 		if p != nil {
 			kept = append(kept, p)
+		} else {
+			site.Failed[mdFiles[i]] = true
 		}
 	}
 	site.build(kept, opt, &list, warn)
-	if err := list.Err(); err != nil {
-		return nil, err
-	}
-	return site, nil
+	// The tree of the pages that loaded is returned with the errors, so that
+	// later stages can report their own problems in the same run.
+	return site, list.Err()
 }
 
 // ignored reports whether a file or folder name is left out of the build:

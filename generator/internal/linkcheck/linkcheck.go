@@ -21,6 +21,9 @@ import (
 	"vepkb/generator/internal/diag"
 )
 
+// errFailedTarget marks links to files that failed to load.
+var errFailedTarget = errors.New("target failed to load")
+
 var schemeRE = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.\-]*:`)
 
 // Resolver resolves link destinations against the site.
@@ -33,6 +36,9 @@ type Resolver struct {
 	Generated map[string]bool
 	// Drafts holds content-relative paths of drafts left out of the build.
 	Drafts map[string]bool
+	// Failed holds content-relative paths of files that failed to load; links
+	// to them are not reported again (their own error is).
+	Failed map[string]bool
 	// Prefix is the base URL's path, prepended to every site path ("/" or "/kb/").
 	Prefix string
 }
@@ -69,6 +75,9 @@ func (r *Resolver) Resolve(p *content.Page, dest string, image bool) (string, *c
 		target, fileURL, err = r.bySitePath(unesc)
 	case strings.EqualFold(path.Ext(unesc), ".md"):
 		target, err = r.bySource(p, unesc)
+		if err == errFailedTarget {
+			return "#", nil, nil
+		}
 	default:
 		// A file beside the Markdown file, else a URL relative to the page.
 		rel := path.Join(path.Dir(p.Rel), unesc)
@@ -129,10 +138,13 @@ func (r *Resolver) bySource(p *content.Page, rel string) (*content.Page, error) 
 			return t, nil
 		}
 	}
+	if r.Failed[joined] {
+		return nil, errFailedTarget
+	}
 	if r.Drafts[joined] {
 		return nil, fmt.Errorf("broken link %q: %s/%s is a draft and is not published", rel, r.Site.ContentDir, joined)
 	}
-	return nil, fmt.Errorf("broken link %q: %s/%s does not exist%s", rel, r.Site.ContentDir, joined, r.suggestSource(joined))
+	return nil, fmt.Errorf("broken link %q: %s/%s does not exist%s", rel, r.Site.ContentDir, joined, r.suggestSource(joined, p.Rel))
 }
 
 func (r *Resolver) bySitePath(p string) (*content.Page, string, error) {
@@ -156,8 +168,15 @@ func (r *Resolver) bySitePath(p string) (*content.Page, string, error) {
 	return nil, "", fmt.Errorf("broken link %q: no page or file has this URL%s", p, r.suggestURL(u))
 }
 
-func (r *Resolver) suggestSource(rel string) string {
-	return suggest(mapKeys(r.Site.BySource), rel, "")
+func (r *Resolver) suggestSource(rel, self string) string {
+	keys := mapKeys(r.Site.BySource)
+	for i, k := range keys {
+		if k == self {
+			keys = append(keys[:i], keys[i+1:]...)
+			break
+		}
+	}
+	return suggest(keys, rel, "")
 }
 
 func (r *Resolver) suggestURL(u string) string {

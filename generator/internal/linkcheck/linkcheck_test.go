@@ -63,7 +63,8 @@ func TestResolve(t *testing.T) {
 		{dest: "/favicon.svg", url: "/favicon.svg", image: true},
 		{dest: "/guide/chapter/?q=1#intro", url: "/guide/chapter/?q=1#intro", target: "ch", anchor: "intro"},
 		{dest: "missing.md", err: `broken link "missing.md": content/guide/missing.md does not exist`},
-		{dest: "chapte.md", err: "did you mean guide/chapter.md?"},
+		{dest: "../other/rsk.md", err: "did you mean other/risk.md?"},
+		{dest: "chapte.md", err: "chapte.md does not exist"}, // never suggests the page itself
 		{dest: "secret.md", err: "is a draft and is not published"},
 		{dest: "../../outside.md", err: "outside the content folder"},
 		{dest: "/nowhere/", err: `broken link "/nowhere/": no page or file has this URL`},

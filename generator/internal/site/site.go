@@ -92,11 +92,14 @@ func Load(opt Options) (*Loaded, error) {
 	site, err := content.Load(content.Options{Root: opt.Root, ContentDir: opt.ContentDir, Drafts: opt.Drafts,
 		Taxonomies: cfg.TaxonomyNames()}, opt.Warn)
 	if err != nil {
-		list.Add(diag.As(err)...)
-		if len(diag.As(err)) == 0 {
-			return nil, err
+		if len(diag.As(err)) == 0 || site == nil {
+			list.Add(diag.As(err)...)
+			if list.Len() == 0 {
+				return nil, err
+			}
+			return nil, list.Err()
 		}
-		return nil, list.Err()
+		list.Add(diag.As(err)...)
 	}
 	if theme == nil {
 		return nil, list.Err()
@@ -116,7 +119,7 @@ func Load(opt Options) (*Loaded, error) {
 			list.Addf(p.Path, 0, 0, "URL %s is also used by a generated page (taxonomy list, feed or 404)", p.URL)
 		}
 	}
-	resolver := &linkcheck.Resolver{Site: site, Files: files, Generated: generated, Drafts: site.Drafts, Prefix: cfg.Base.Path}
+	resolver := &linkcheck.Resolver{Site: site, Files: files, Generated: generated, Drafts: site.Drafts, Failed: site.Failed, Prefix: cfg.Base.Path}
 	md := markdown.New(markdown.Options{Unsafe: cfg.Markup.Unsafe, Typographer: cfg.Typographer(), TOCLevels: cfg.Markup.TOCLevels})
 	parallel(len(site.Pages), workers(cfg), func(i int) {
 		p := site.Pages[i]
@@ -130,11 +133,20 @@ func Load(opt Options) (*Loaded, error) {
 	phase("markdown")
 	list.Add(linkcheck.Check(site)...)
 	phase("link check")
+	l := &Loaded{Config: cfg, Theme: theme, Content: site, Phases: phases}
 	if err := list.Err(); err != nil {
-		return nil, err
+		// Render to nowhere so that template errors are reported in the same run.
+		list.Add(Render(l, discard{}, workers(cfg))...)
+		return nil, list.Err()
 	}
-	return &Loaded{Config: cfg, Theme: theme, Content: site, Phases: phases}, nil
+	return l, nil
 }
+
+// discard is a render.Writer that keeps nothing.
+type discard struct{}
+
+func (discard) WriteFile(string, []byte) error { return nil }
+func (discard) CopyFile(string, string) error  { return nil }
 
 func configWithBase(root, base string) []byte {
 	data, _ := os.ReadFile(filepath.Join(root, config.FileName))

@@ -371,9 +371,11 @@ func TestBadInput(t *testing.T) {
 		{"config wrong type", map[string]string{"config.toml": "title = \"x\"\n[outputs]\nsitemap = 1\n"},
 			[]string{"config.toml:3:11: outputs.sitemap: expected true or false"}},
 		{"several errors at once", map[string]string{
-			"content/guide-b/one.md": "---\ntitle: One\n---\n[a](x.md) [b](y.md)\n",
-			"content/guide-b/bad.md": "---\nweight: 1\n---\n"},
-			[]string{"content/guide-b/bad.md:1: title is required"}},
+			"content/guide-b/one.md": "---\ntitle: One\n---\n[a](x.md) [b](y.md) [c](bad.md)\n",
+			"content/guide-b/bad.md": "---\nweight: 1\n---\n",
+			"layouts/page.html":      "{{define \"main\"}}{{.Nope}}{{end}}"},
+			[]string{"content/guide-b/bad.md:1: title is required", `content/guide-b/one.md:4:1: broken link "x.md"`,
+				`content/guide-b/one.md:4:11: broken link "y.md"`, "layouts/page.html:1:"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
