@@ -18,12 +18,12 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
 	"vepkb/generator/internal/diag"
 	"vepkb/generator/internal/frontmatter"
+	"vepkb/generator/internal/par"
 	"vepkb/generator/internal/slug"
 )
 
@@ -273,36 +273,20 @@ func Load(opt Options, warn func(string)) (*Site, error) {
 	sort.Strings(mdFiles)
 
 	pages := make([]*Page, len(mdFiles))
-	workers := runtime.GOMAXPROCS(0)
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				var p *Page
-				var err error
-				list.Guard(path.Join(display, mdFiles[i]), func() {
-					p, err = loadPage(abs, display, mdFiles[i], opt.Taxonomies)
-				})
-				if err != nil {
-					if ds := diag.As(err); ds != nil {
-						list.Add(ds...)
-					} else {
-						list.Addf(path.Join(display, mdFiles[i]), 0, 0, "%v", err)
-					}
-					continue
+	par.For(len(mdFiles), runtime.GOMAXPROCS(0), func(i int) {
+		list.Guard(path.Join(display, mdFiles[i]), func() {
+			p, err := loadPage(abs, display, mdFiles[i], opt.Taxonomies)
+			if err != nil {
+				if ds := diag.As(err); ds != nil {
+					list.Add(ds...)
+				} else {
+					list.Addf(path.Join(display, mdFiles[i]), 0, 0, "%v", err)
 				}
-				pages[i] = p
+				return
 			}
-		}()
-	}
-	for i := range mdFiles {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+			pages[i] = p
+		})
+	})
 
 	var kept []*Page
 	site.Failed = map[string]bool{}

@@ -6,12 +6,12 @@ import (
 	"html/template"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"vepkb/generator/internal/config"
 	"vepkb/generator/internal/content"
 	"vepkb/generator/internal/diag"
+	"vepkb/generator/internal/par"
 )
 
 // Writer receives output files. Paths are slash-separated and relative to the
@@ -198,33 +198,18 @@ type job struct {
 
 // run executes jobs on workers goroutines, recording errors as diagnostics.
 func run(jobs []job, workers int, list *diag.List) {
-	if workers < 1 {
-		workers = 1
-	}
-	next := make(chan job)
-	var wg sync.WaitGroup
-	for i := 0; i < workers; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range next {
-				list.Guard(j.name, func() {
-					if err := j.fn(); err != nil {
-						if ds := diag.As(err); ds != nil {
-							list.Add(ds...)
-						} else {
-							list.Add(diag.New(j.name, 0, 0, "%v", err))
-						}
-					}
-				})
+	par.For(len(jobs), workers, func(i int) {
+		j := jobs[i]
+		list.Guard(j.name, func() {
+			if err := j.fn(); err != nil {
+				if ds := diag.As(err); ds != nil {
+					list.Add(ds...)
+				} else {
+					list.Add(diag.New(j.name, 0, 0, "%v", err))
+				}
 			}
-		}()
-	}
-	for _, j := range jobs {
-		next <- j
-	}
-	close(next)
-	wg.Wait()
+		})
+	})
 }
 
 func sortedMenu(items []config.MenuItem) []config.MenuItem {

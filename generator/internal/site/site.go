@@ -11,7 +11,6 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"vepkb/generator/internal/config"
@@ -19,6 +18,7 @@ import (
 	"vepkb/generator/internal/diag"
 	"vepkb/generator/internal/linkcheck"
 	"vepkb/generator/internal/markdown"
+	"vepkb/generator/internal/par"
 	"vepkb/generator/internal/render"
 )
 
@@ -121,7 +121,7 @@ func Load(opt Options) (*Loaded, error) {
 	}
 	resolver := &linkcheck.Resolver{Site: site, Files: files, Generated: generated, Drafts: site.Drafts, Failed: site.Failed, Prefix: cfg.Base.Path}
 	md := markdown.New(markdown.Options{Unsafe: cfg.Markup.Unsafe, Typographer: cfg.Typographer(), TOCLevels: cfg.Markup.TOCLevels})
-	parallel(len(site.Pages), workers(cfg), func(i int) {
+	par.For(len(site.Pages), workers(cfg), func(i int) {
 		p := site.Pages[i]
 		p.Doc = &content.Doc{Anchors: map[string]bool{}}
 		list.Guard(p.Path, func() {
@@ -171,26 +171,6 @@ func workers(cfg *config.Config) int {
 		return cfg.Build.Workers
 	}
 	return runtime.GOMAXPROCS(0)
-}
-
-// parallel calls fn(i) for i in [0, n) on the given number of goroutines.
-func parallel(n, workers int, fn func(i int)) {
-	var wg sync.WaitGroup
-	next := make(chan int, workers)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				fn(i)
-			}
-		}()
-	}
-	for i := 0; i < n; i++ {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
 }
 
 // Build loads, checks and renders the site into opt.Dest (unless CheckOnly).
@@ -267,7 +247,7 @@ func Render(l *Loaded, w render.Writer, workers int) []diag.Diagnostic {
 	}
 	var list diag.List
 	list.Add(ds...)
-	parallel(len(jobs), workers, func(i int) {
+	par.For(len(jobs), workers, func(i int) {
 		list.Guard(jobs[i].rel, func() {
 			if err := w.CopyFile(jobs[i].rel, jobs[i].src); err != nil {
 				list.Addf(jobs[i].rel, 0, 0, "cannot copy: %v", err)
@@ -307,7 +287,7 @@ func removeAll(dir string) {
 		_ = os.RemoveAll(dir)
 		return
 	}
-	parallel(len(entries), 8, func(i int) {
+	par.For(len(entries), 8, func(i int) {
 		_ = os.RemoveAll(filepath.Join(dir, entries[i].Name()))
 	})
 	_ = os.RemoveAll(dir)
