@@ -1,0 +1,272 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"vepkb/generator/internal/site"
+	"vepkb/generator/kbsearch/engine"
+	"vepkb/generator/kbsearch/kbx"
+	"vepkb/generator/kbsearch/schema"
+)
+
+// memSource serves index files from memory and counts fetches.
+type memSource struct {
+	mu      sync.Mutex
+	files   map[string][]byte
+	fetches int
+}
+
+func (s *memSource) Fetch(_ context.Context, name string) ([]byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fetches++
+	d, ok := s.files[name]
+	if !ok {
+		return nil, fmt.Errorf("no file %s", name)
+	}
+	return d, nil
+}
+
+type fixture struct {
+	static *kbx.Index
+	live   bleve.Index
+	docs   []Doc
+	src    *memSource
+}
+
+var (
+	fixOnce sync.Once
+	fix     fixture
+	fixErr  error
+)
+
+// loadFixture indexes the repository's own knowledge base twice: into the
+// static format, and into a live Bleve (scorch) index with the same ids.
+func loadFixture(t *testing.T) fixture {
+	t.Helper()
+	fixOnce.Do(func() {
+		root, _ := filepath.Abs("../../..")
+		l, err := site.Load(site.Options{Root: root})
+		if err != nil {
+			fixErr = err
+			return
+		}
+		src := &memSource{files: map[string][]byte{}}
+		man, docs, err := Build(l.Content, "/", kbx.DefaultPageSize, func(name string, data []byte) error {
+			src.files[name] = data
+			return nil
+		})
+		if err != nil {
+			fixErr = err
+			return
+		}
+		st, err := kbx.Open(man, src)
+		if err != nil {
+			fixErr = err
+			return
+		}
+		m, _ := schema.Mapping()
+		live, err := bleve.NewUsing(filepath.Join(t.TempDir(), "live"), m, scorch.Name, scorch.Name, nil)
+		if err != nil {
+			fixErr = err
+			return
+		}
+		b := live.NewBatch()
+		for i, d := range docs {
+			if err := b.Index(kbx.ExternalID(uint64(i), man.IDDigits), d.Section); err != nil {
+				fixErr = err
+				return
+			}
+		}
+		if err := live.Batch(b); err != nil {
+			fixErr = err
+			return
+		}
+		fix = fixture{static: st, live: live, docs: docs, src: src}
+	})
+	if fixErr != nil {
+		t.Fatal(fixErr)
+	}
+	return fix
+}
+
+var querySet = []engine.Request{
+	{Query: "dynamic security"},
+	{Query: "rehabilitation"},
+	{Query: "rehabilitaton"},           // typo
+	{Query: "reintegation"},            // typo
+	{Query: `"information sharing"`},   // phrase
+	{Query: `"prison staff" training`}, // phrase and word
+	{Query: "families -children"},      // exclusion
+	{Query: "vet", Prefix: true},       // prefix as typed
+	{Query: "disengagement"},           // synonyms come from config in the site
+	{Query: "P/CVE"},                   // acronym as typed
+	{Query: "VERA-2R"},                 //
+	{Query: "ERG22+"},                  //
+	{Query: "R&R"},                     //
+	{Query: "4Ps"},                     //
+	{Query: "women", Filters: map[string][]string{schema.Audiences: {"Probation"}}},
+	{Query: "risk assessment", From: 5, Size: 5},
+	{Query: "the and of"},        // only stop words
+	{Query: "Дерадикализация"},   // Cyrillic
+	{Query: "إعادة الإدماج"},     // Arabic
+	{Query: "🙂 prison"},          // emoji
+	{Query: `"unbalanced quote`}, //
+	{Query: "-"},                 // lone minus
+	{Query: "guide:"},            // field with no value
+	{Query: strings.Repeat("radicalisation ", 700)},
+}
+
+func liveReader(t *testing.T, idx bleve.Index) index.IndexReader {
+	adv, err := idx.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
+// TestStaticMatchesLive runs the query set through the engine over the
+// static index and over a live Bleve index: hits, order, scores, facets and
+// snippets must be the same.
+func TestStaticMatchesLive(t *testing.T) {
+	f := loadFixture(t)
+	m, _ := schema.Mapping()
+	syn := engine.NewSynonyms([][]string{{"disengagement", "deradicalization", "deradicalisation"}})
+	ctx := context.Background()
+	lr := liveReader(t, f.live)
+	nonEmpty := 0
+	for _, req := range querySet {
+		name := req.Query
+		if len(name) > 40 {
+			name = name[:40]
+		}
+		t.Run(name, func(t *testing.T) {
+			a, err := engine.Search(ctx, f.static.Reader(ctx), m, syn, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := engine.Search(ctx, lr, m, syn, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.Total != b.Total || len(a.Hits) != len(b.Hits) || a.Message != b.Message {
+				t.Fatalf("static: %d hits (%d shown) %q; live: %d (%d) %q", a.Total, len(a.Hits), a.Message, b.Total, len(b.Hits), b.Message)
+			}
+			if a.Total > 0 {
+				nonEmpty++
+			}
+			for i := range a.Hits {
+				x, y := a.Hits[i], b.Hits[i]
+				if x.ID != y.ID || math.Abs(x.Score-y.Score) > 1e-9*math.Max(1, y.Score) || x.Snippet != y.Snippet || x.URL != y.URL {
+					t.Errorf("hit %d: static %s %.6f %q\n        live   %s %.6f %q", i, x.ID, x.Score, x.Snippet, y.ID, y.Score, y.Snippet)
+				}
+			}
+			if fmt.Sprint(sortedFacets(a.Facets)) != fmt.Sprint(sortedFacets(b.Facets)) {
+				t.Errorf("facets differ:\nstatic %v\nlive   %v", a.Facets, b.Facets)
+			}
+		})
+	}
+	if nonEmpty < 15 {
+		t.Errorf("only %d queries found anything: the query set no longer exercises the index", nonEmpty)
+	}
+}
+
+func sortedFacets(f map[string][]engine.Facet) []string {
+	var out []string
+	for k, v := range f {
+		for _, x := range v {
+			out = append(out, fmt.Sprintf("%s=%s:%d", k, x.Term, x.Count))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestEngineMatchesBleveSearch checks the engine's own orchestration
+// (collector, facets, highlighting) against Bleve's SearchInContext.
+func TestEngineMatchesBleveSearch(t *testing.T) {
+	f := loadFixture(t)
+	m, _ := schema.Mapping()
+	ctx := context.Background()
+	for _, qs := range []string{"dynamic security", `"information sharing"`, "families -children", "rehabilitaton"} {
+		q := engine.Build(m, engine.Parse(qs, false), nil, nil)
+		req := bleve.NewSearchRequestOptions(q, 10, 0, false)
+		req.SortByCustom(engine.Sort())
+		for _, ff := range engine.FacetFields {
+			req.AddFacet(ff.Field, bleve.NewFacetRequest(ff.Field, ff.Size))
+		}
+		want, err := f.live.SearchInContext(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := engine.Search(ctx, f.static.Reader(ctx), m, nil, engine.Request{Query: qs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Total != want.Total || len(got.Hits) != len(want.Hits) {
+			t.Fatalf("%s: %d/%d hits, bleve %d/%d", qs, got.Total, len(got.Hits), want.Total, len(want.Hits))
+		}
+		for i, h := range want.Hits {
+			if got.Hits[i].ID != h.ID || math.Abs(got.Hits[i].Score-h.Score) > 1e-9*math.Max(1, h.Score) {
+				t.Errorf("%s hit %d: %s %.6f, bleve %s %.6f", qs, i, got.Hits[i].ID, got.Hits[i].Score, h.ID, h.Score)
+			}
+		}
+		for name, fr := range want.Facets {
+			for i, term := range fr.Terms.Terms() {
+				if i >= len(got.Facets[name]) || got.Facets[name][i].Term != term.Term || got.Facets[name][i].Count != term.Count {
+					t.Errorf("%s facet %s: %v, bleve %v", qs, name, got.Facets[name], fr.Terms.Terms())
+					break
+				}
+			}
+		}
+	}
+}
+
+// TestColdQueryFetchesFewPages checks that a query reads a small part of the index.
+func TestColdQueryFetchesFewPages(t *testing.T) {
+	f := loadFixture(t)
+	m, _ := schema.Mapping()
+	ctx := context.Background()
+	fresh, err := kbx.Open(f.static.Manifest(), f.src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := engine.Search(ctx, fresh.Reader(ctx), m, nil, engine.Request{Query: "dynamic security"}); err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, d := range f.src.files {
+		total += len(d)
+	}
+	if got := fresh.BytesFetched(); got*2 > int64(total) {
+		t.Errorf("a cold query fetched %d of %d bytes", got, total)
+	}
+	t.Logf("cold query fetched %d of %d bytes (%d files)", fresh.BytesFetched(), total, len(f.src.files))
+}
+
+func TestFailingSource(t *testing.T) {
+	f := loadFixture(t)
+	m, _ := schema.Mapping()
+	ctx := context.Background()
+	broken, _ := kbx.Open(f.static.Manifest(), &memSource{files: map[string][]byte{}})
+	_, err := engine.Search(ctx, broken.Reader(ctx), m, nil, engine.Request{Query: "prison"})
+	if err == nil || !strings.Contains(err.Error(), "fetching") {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -1,0 +1,175 @@
+package engine
+
+import (
+	"context"
+	"html"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/collector"
+	"github.com/blevesearch/bleve/v2/search/facet"
+	htmlformat "github.com/blevesearch/bleve/v2/search/highlight/format/html"
+	simplefragmenter "github.com/blevesearch/bleve/v2/search/highlight/fragmenter/simple"
+	simplehighlighter "github.com/blevesearch/bleve/v2/search/highlight/highlighter/simple"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"vepkb/generator/kbsearch/schema"
+)
+
+// FacetFields are the fields offered as facets, with how many terms each shows.
+var FacetFields = []struct {
+	Field string
+	Size  int
+}{{schema.Guide, 30}, {schema.Audiences, 10}, {schema.Tags, 30}}
+
+// Request is one search.
+type Request struct {
+	Query   string              `json:"q"`
+	Prefix  bool                `json:"prefix"`  // the visitor is still typing the last word
+	Filters map[string][]string `json:"filters"` // facet field → selected terms (any of them)
+	From    int                 `json:"from"`
+	Size    int                 `json:"size"`
+}
+
+// Result is the answer to a Request.
+type Result struct {
+	Total   uint64             `json:"total"`
+	Hits    []Hit              `json:"hits"`
+	Facets  map[string][]Facet `json:"facets"`
+	Message string             `json:"message,omitempty"` // why there are no results, when known
+}
+
+// Hit is one matching section.
+type Hit struct {
+	ID      string  `json:"id"`
+	Score   float64 `json:"score"`
+	URL     string  `json:"url"`
+	Title   string  `json:"title"`
+	Heading string  `json:"heading"`
+	Crumb   string  `json:"crumb"`
+	Snippet string  `json:"snippet"` // HTML: text escaped, matches in <mark>
+}
+
+// Facet is one term of a facet with its count.
+type Facet struct {
+	Term     string `json:"term"`
+	Count    int    `json:"count"`
+	Selected bool   `json:"selected,omitempty"`
+}
+
+// MaxSize bounds the results returned at once.
+const MaxSize = 50
+
+// Sort is the result order: score, then document order (stable ties).
+func Sort() search.SortOrder {
+	return search.SortOrder{&search.SortScore{Desc: true}, &search.SortDocID{}}
+}
+
+// Highlighter makes snippets: fragments of about 160 bytes, matches in <mark>.
+func Highlighter() *simplehighlighter.Highlighter {
+	return simplehighlighter.NewHighlighter(simplefragmenter.NewFragmenter(160), htmlformat.NewFragmentFormatter("<mark>", "</mark>"), "…")
+}
+
+// Search runs req over r.
+func Search(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl, syn Synonyms, req Request) (*Result, error) {
+	p := Parse(req.Query, req.Prefix)
+	res := &Result{Facets: map[string][]Facet{}}
+	if len(p.Words)+len(p.Phrases) == 0 {
+		if len(p.Excluded) > 0 {
+			res.Message = "Add a word to search for: exclusions alone match nothing."
+		} else {
+			res.Message = "Type a word to search."
+		}
+		return res, nil
+	}
+	q := Build(m, p, syn, req.Filters)
+	if q == nil {
+		res.Message = "Only very common words: try more specific words."
+		return res, nil
+	}
+	size := req.Size
+	if size <= 0 || size > MaxSize {
+		size = 10
+	}
+	from := max(req.From, 0)
+	return Run(ctx, r, m, q, from, size, req.Filters, res)
+}
+
+// Run executes a built query: collect the top hits with facets, then load
+// stored fields and snippets for the hits returned.
+func Run(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl, q query.Query, from, size int, filters map[string][]string, res *Result) (*Result, error) {
+	searcher, err := q.Searcher(ctx, r, m, search.SearcherOptions{IncludeTermVectors: true})
+	if err != nil {
+		return nil, err
+	}
+	defer searcher.Close()
+	coll := collector.NewTopNCollector(size, from, Sort())
+	fb := search.NewFacetsBuilder(r)
+	for _, f := range FacetFields {
+		fb.Add(f.Field, facet.NewTermsFacetBuilder(f.Field, f.Size))
+	}
+	coll.SetFacetsBuilder(fb)
+	if err := coll.Collect(ctx, searcher, r); err != nil {
+		return nil, err
+	}
+	res.Total = coll.Total()
+	for name, fr := range coll.FacetResults() {
+		sel := map[string]bool{}
+		for _, t := range filters[name] {
+			sel[t] = true
+		}
+		for _, t := range fr.Terms.Terms() {
+			res.Facets[name] = append(res.Facets[name], Facet{Term: t.Term, Count: t.Count, Selected: sel[t.Term]})
+		}
+	}
+	hl := Highlighter()
+	for _, dm := range coll.Results() {
+		doc, err := r.Document(dm.ID)
+		if err != nil {
+			return nil, err
+		}
+		h := Hit{ID: dm.ID, Score: dm.Score}
+		if doc != nil {
+			doc.VisitFields(func(f index.Field) {
+				v := string(f.Value())
+				switch f.Name() {
+				case schema.URL:
+					h.URL = v
+				case schema.Title:
+					h.Title = v
+				case schema.Heading:
+					h.Heading = v
+				case schema.Crumb:
+					h.Crumb = v
+				case schema.Body:
+					if h.Snippet == "" {
+						h.Snippet = leadSnippet(v)
+					}
+				}
+			})
+			if frags := hl.BestFragmentsInField(dm, doc, schema.Body, 1); len(frags) > 0 && frags[0] != "" {
+				h.Snippet = frags[0]
+			}
+		}
+		res.Hits = append(res.Hits, h)
+	}
+	if res.Total == 0 && res.Message == "" {
+		res.Message = "No results."
+	}
+	return res, nil
+}
+
+// leadSnippet is the start of a section, escaped, when no match is in its text.
+func leadSnippet(s string) string {
+	r := []rune(s)
+	if len(r) > 160 {
+		s = string(r[:160])
+		if i := strings.LastIndexByte(s, ' '); i > 80 {
+			s = s[:i]
+		}
+		s += "…"
+	}
+	return html.EscapeString(s)
+}

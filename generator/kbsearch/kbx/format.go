@@ -1,0 +1,168 @@
+// Package kbx is a static, paged format for a Bleve inverted index, and a
+// reader of it that implements Bleve's index.IndexReader, so that Bleve's own
+// searchers, scorers, collectors, facets and highlighters run over it.
+//
+// The index is a set of sorted key/value tables cut into small pages (about
+// 16 KiB before compression), each page a separate content-addressed file,
+// plus one JSON manifest with the directory of every table. A reader fetches
+// only the pages a query touches, through a PageSource: files on disk
+// natively, HTTP requests in the browser.
+//
+// Tables:
+//
+//	dict      field 0x00 term → document frequency (for prefix, range and fuzzy enumeration)
+//	postings  field 0x00 term → documents with frequency, norm and term vectors
+//	stored    document number → stored field values
+//	facets    one blob: the facet terms of every document, run-length encoded
+package kbx
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+)
+
+// Version is the format version written into manifests.
+const Version = 1
+
+// Manifest describes an index: its tables and what the reader needs up front.
+type Manifest struct {
+	Version  int               `json:"version"`
+	Docs     uint64            `json:"docs"`
+	Fields   []string          `json:"fields"`
+	Tables   map[string]*Table `json:"tables"`
+	Facets   string            `json:"facets"`   // file of the facets blob
+	IDDigits int               `json:"idDigits"` // width of zero-padded external ids
+	Extra    map[string]any    `json:"extra,omitempty"`
+}
+
+// Table is the directory of one sorted table.
+type Table struct {
+	First [][]byte `json:"first"` // first key of each page
+	Files []string `json:"files"` // file of each page
+	Sizes []int    `json:"sizes"` // uncompressed size of each page
+}
+
+// Table names.
+const (
+	TableDict     = "dict"
+	TablePostings = "postings"
+	TableStored   = "stored"
+)
+
+// TermKey returns the key of a term in the dict and postings tables.
+func TermKey(field string, term []byte) []byte {
+	k := make([]byte, 0, len(field)+1+len(term))
+	k = append(k, field...)
+	k = append(k, 0)
+	return append(k, term...)
+}
+
+// DocKey returns the key of a document number in the stored table.
+func DocKey(n uint64) []byte {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], n)
+	return b[:]
+}
+
+// encodePage serialises sorted entries with prefix compression.
+func encodePage(keys, values [][]byte) []byte {
+	var out []byte
+	out = binary.AppendUvarint(out, uint64(len(keys)))
+	var prev []byte
+	for i, k := range keys {
+		shared := 0
+		for shared < len(prev) && shared < len(k) && prev[shared] == k[shared] {
+			shared++
+		}
+		out = binary.AppendUvarint(out, uint64(shared))
+		out = binary.AppendUvarint(out, uint64(len(k)-shared))
+		out = append(out, k[shared:]...)
+		out = binary.AppendUvarint(out, uint64(len(values[i])))
+		out = append(out, values[i]...)
+		prev = k
+	}
+	return out
+}
+
+var errCorrupt = errors.New("kbx: corrupt page")
+
+// decodePage parses a page into keys and values (slices of data).
+func decodePage(data []byte) (keys, values [][]byte, err error) {
+	r := reader{b: data}
+	n := r.uvarint()
+	if r.err != nil || n > uint64(len(data)) {
+		return nil, nil, errCorrupt
+	}
+	keys = make([][]byte, 0, n)
+	values = make([][]byte, 0, n)
+	var prev []byte
+	for i := uint64(0); i < n; i++ {
+		shared := r.uvarint()
+		suffix := r.bytes(int(r.uvarint()))
+		if r.err != nil || shared > uint64(len(prev)) {
+			return nil, nil, errCorrupt
+		}
+		k := make([]byte, 0, int(shared)+len(suffix))
+		k = append(append(k, prev[:shared]...), suffix...)
+		v := r.bytes(int(r.uvarint()))
+		if r.err != nil {
+			return nil, nil, errCorrupt
+		}
+		keys = append(keys, k)
+		values = append(values, v)
+		prev = k
+	}
+	return keys, values, nil
+}
+
+// reader decodes varints and byte strings, remembering the first error.
+type reader struct {
+	b   []byte
+	err error
+}
+
+func (r *reader) uvarint() uint64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.err = errCorrupt
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *reader) bytes(n int) []byte {
+	if r.err != nil {
+		return nil
+	}
+	if n < 0 || n > len(r.b) {
+		r.err = errCorrupt
+		return nil
+	}
+	v := r.b[:n]
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *reader) float32() float32 {
+	b := r.bytes(4)
+	if b == nil {
+		return 0
+	}
+	return math.Float32frombits(binary.LittleEndian.Uint32(b))
+}
+
+func (r *reader) str() string { return string(r.bytes(int(r.uvarint()))) }
+
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// ExternalID formats a document number as the index's external id.
+func ExternalID(n uint64, digits int) string { return fmt.Sprintf("%0*d", digits, n) }

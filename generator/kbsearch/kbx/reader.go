@@ -1,0 +1,508 @@
+package kbx
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/document"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// PageSource fetches the bytes of an index file by name (uncompressed).
+type PageSource interface {
+	Fetch(ctx context.Context, name string) ([]byte, error)
+}
+
+// Index is an opened static index. It fetches and caches pages on demand and
+// is safe for concurrent use.
+type Index struct {
+	man *Manifest
+	src PageSource
+
+	mu      sync.Mutex
+	pages   map[string]*page
+	facets  *facetData
+	fetched int64 // bytes fetched (uncompressed)
+}
+
+type page struct {
+	keys, values [][]byte
+}
+
+// Open returns an index reading pages from src.
+func Open(man *Manifest, src PageSource) (*Index, error) {
+	if man.Version != Version {
+		return nil, fmt.Errorf("kbx: index format %d, this reader reads %d", man.Version, Version)
+	}
+	for _, name := range []string{TableDict, TablePostings, TableStored} {
+		if man.Tables[name] == nil {
+			return nil, fmt.Errorf("kbx: manifest has no %s table", name)
+		}
+	}
+	return &Index{man: man, src: src, pages: map[string]*page{}}, nil
+}
+
+// Manifest returns the index manifest.
+func (ix *Index) Manifest() *Manifest { return ix.man }
+
+// BytesFetched reports how many uncompressed bytes were fetched so far.
+func (ix *Index) BytesFetched() int64 {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	return ix.fetched
+}
+
+func (ix *Index) page(ctx context.Context, name string) (*page, error) {
+	ix.mu.Lock()
+	p := ix.pages[name]
+	ix.mu.Unlock()
+	if p != nil {
+		return p, nil
+	}
+	data, err := ix.src.Fetch(ctx, name)
+	if err != nil {
+		return nil, fmt.Errorf("kbx: fetching %s: %w", name, err)
+	}
+	keys, values, err := decodePage(data)
+	if err != nil {
+		return nil, fmt.Errorf("kbx: %s: %w", name, err)
+	}
+	p = &page{keys, values}
+	ix.mu.Lock()
+	ix.pages[name] = p
+	ix.fetched += int64(len(data))
+	ix.mu.Unlock()
+	return p, nil
+}
+
+// pageFor returns the index of the page that would hold key, or -1.
+func pageFor(t *Table, key []byte) int {
+	i := sort.Search(len(t.First), func(i int) bool { return bytes.Compare(t.First[i], key) > 0 })
+	return i - 1
+}
+
+// get looks up one key.
+func (ix *Index) get(ctx context.Context, table string, key []byte) ([]byte, bool, error) {
+	t := ix.man.Tables[table]
+	pi := pageFor(t, key)
+	if pi < 0 {
+		return nil, false, nil
+	}
+	p, err := ix.page(ctx, t.Files[pi])
+	if err != nil {
+		return nil, false, err
+	}
+	i := sort.Search(len(p.keys), func(i int) bool { return bytes.Compare(p.keys[i], key) >= 0 })
+	if i < len(p.keys) && bytes.Equal(p.keys[i], key) {
+		return p.values[i], true, nil
+	}
+	return nil, false, nil
+}
+
+// scan calls fn for each entry with start <= key < end, in order, until fn
+// returns false.
+func (ix *Index) scan(ctx context.Context, table string, start, end []byte, fn func(k, v []byte) bool) error {
+	t := ix.man.Tables[table]
+	pi := pageFor(t, start)
+	if pi < 0 {
+		pi = 0
+	}
+	for ; pi < len(t.Files); pi++ {
+		if end != nil && bytes.Compare(t.First[pi], end) >= 0 {
+			return nil
+		}
+		p, err := ix.page(ctx, t.Files[pi])
+		if err != nil {
+			return err
+		}
+		i := sort.Search(len(p.keys), func(i int) bool { return bytes.Compare(p.keys[i], start) >= 0 })
+		for ; i < len(p.keys); i++ {
+			if end != nil && bytes.Compare(p.keys[i], end) >= 0 {
+				return nil
+			}
+			if !fn(p.keys[i], p.values[i]) {
+				return nil
+			}
+		}
+	}
+	return nil
+}
+
+// Reader returns an index.IndexReader over the index. ctx bounds page fetches.
+func (ix *Index) Reader(ctx context.Context) *Reader { return &Reader{ix: ix, ctx: ctx} }
+
+// Reader implements Bleve's index.IndexReader over a static index.
+type Reader struct {
+	ix  *Index
+	ctx context.Context
+}
+
+var _ index.IndexReader = (*Reader)(nil)
+
+// InternalIDOf returns the internal id of document number n.
+func InternalIDOf(n uint64) index.IndexInternalID { return index.IndexInternalID(DocKey(n)) }
+
+func docNum(id index.IndexInternalID) (uint64, error) {
+	if len(id) != 8 {
+		return 0, fmt.Errorf("kbx: invalid internal id %x", []byte(id))
+	}
+	return binary.BigEndian.Uint64(id), nil
+}
+
+// TermFieldReader implements index.IndexReader.
+func (r *Reader) TermFieldReader(ctx context.Context, term []byte, field string, includeFreq, includeNorm, includeTermVectors bool) (index.TermFieldReader, error) {
+	if ctx == nil {
+		ctx = r.ctx
+	}
+	v, ok, err := r.ix.get(ctx, TablePostings, TermKey(field, term))
+	if err != nil {
+		return nil, err
+	}
+	tfr := &termFieldReader{term: string(term), field: field, vectors: includeTermVectors}
+	if ok {
+		tfr.r = reader{b: v}
+		tfr.count = tfr.r.uvarint()
+		if tfr.r.err != nil {
+			return nil, errCorrupt
+		}
+	}
+	return tfr, nil
+}
+
+type termFieldReader struct {
+	term, field string
+	vectors     bool
+	r           reader
+	count, read uint64
+	doc         uint64
+}
+
+func (t *termFieldReader) Next(pre *index.TermFieldDoc) (*index.TermFieldDoc, error) {
+	if t.read >= t.count {
+		return nil, nil
+	}
+	delta := t.r.uvarint()
+	if t.read == 0 {
+		t.doc = delta
+	} else {
+		t.doc += delta
+	}
+	t.read++
+	freq := t.r.uvarint()
+	length := t.r.uvarint()
+	nloc := t.r.uvarint()
+	rv := pre
+	if rv == nil {
+		rv = &index.TermFieldDoc{}
+	}
+	rv.Term = t.term
+	rv.ID = append(rv.ID[:0], DocKey(t.doc)...)
+	rv.Freq = freq
+	rv.Norm = float64(float32(1.0 / math.Sqrt(float64(length))))
+	rv.Vectors = rv.Vectors[:0]
+	for i := uint64(0); i < nloc; i++ {
+		pos := t.r.uvarint()
+		start := t.r.uvarint()
+		n := t.r.uvarint()
+		na := t.r.uvarint()
+		var ap []uint64
+		if na > 0 {
+			ap = make([]uint64, na)
+			for j := range ap {
+				ap[j] = t.r.uvarint()
+			}
+		}
+		if t.vectors {
+			rv.Vectors = append(rv.Vectors, &index.TermFieldVector{Field: t.field, ArrayPositions: ap, Pos: pos, Start: start, End: start + n})
+		}
+	}
+	if t.r.err != nil {
+		return nil, t.r.err
+	}
+	return rv, nil
+}
+
+func (t *termFieldReader) Advance(id index.IndexInternalID, pre *index.TermFieldDoc) (*index.TermFieldDoc, error) {
+	target, err := docNum(id)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		d, err := t.Next(pre)
+		if err != nil || d == nil {
+			return d, err
+		}
+		if t.doc >= target {
+			return d, nil
+		}
+	}
+}
+
+func (t *termFieldReader) Count() uint64 { return t.count }
+func (t *termFieldReader) Close() error  { return nil }
+func (t *termFieldReader) Size() int     { return 64 + len(t.r.b) }
+
+// DocIDReaderAll implements index.IndexReader.
+func (r *Reader) DocIDReaderAll() (index.DocIDReader, error) {
+	return &docIDReader{end: r.ix.man.Docs}, nil
+}
+
+// DocIDReaderOnly implements index.IndexReader.
+func (r *Reader) DocIDReaderOnly(ids []string) (index.DocIDReader, error) {
+	var nums []uint64
+	for _, id := range ids {
+		if n, err := strconv.ParseUint(id, 10, 64); err == nil && n < r.ix.man.Docs {
+			nums = append(nums, n)
+		}
+	}
+	sort.Slice(nums, func(i, j int) bool { return nums[i] < nums[j] })
+	return &docIDReader{only: nums, end: uint64(len(nums)), isOnly: true}, nil
+}
+
+type docIDReader struct {
+	next, end uint64
+	only      []uint64
+	isOnly    bool
+}
+
+func (d *docIDReader) Next() (index.IndexInternalID, error) {
+	if d.next >= d.end {
+		return nil, nil
+	}
+	n := d.next
+	d.next++
+	if d.isOnly {
+		return InternalIDOf(d.only[n]), nil
+	}
+	return InternalIDOf(n), nil
+}
+
+func (d *docIDReader) Advance(id index.IndexInternalID) (index.IndexInternalID, error) {
+	target, err := docNum(id)
+	if err != nil {
+		return nil, err
+	}
+	if d.isOnly {
+		d.next = uint64(sort.Search(len(d.only), func(i int) bool { return d.only[i] >= target }))
+	} else if target > d.next {
+		d.next = target
+	}
+	return d.Next()
+}
+
+func (d *docIDReader) Size() int    { return 32 + 8*len(d.only) }
+func (d *docIDReader) Close() error { return nil }
+
+// FieldDict implements index.IndexReader.
+func (r *Reader) FieldDict(field string) (index.FieldDict, error) {
+	return r.dict(field, nil, nil, nil)
+}
+
+// FieldDictRange implements index.IndexReader (both ends included).
+func (r *Reader) FieldDictRange(field string, startTerm, endTerm []byte) (index.FieldDict, error) {
+	return r.dict(field, startTerm, endTerm, nil)
+}
+
+// FieldDictPrefix implements index.IndexReader.
+func (r *Reader) FieldDictPrefix(field string, prefix []byte) (index.FieldDict, error) {
+	return r.dict(field, prefix, nil, prefix)
+}
+
+func (r *Reader) dict(field string, start, last, prefix []byte) (index.FieldDict, error) {
+	from := TermKey(field, start)
+	to := append([]byte(field), 1)
+	var entries []*index.DictEntry
+	err := r.ix.scan(r.ctx, TableDict, from, to, func(k, v []byte) bool {
+		term := k[len(field)+1:]
+		if prefix != nil && !bytes.HasPrefix(term, prefix) {
+			return false
+		}
+		if last != nil && bytes.Compare(term, last) > 0 {
+			return false
+		}
+		n, _ := binary.Uvarint(v)
+		entries = append(entries, &index.DictEntry{Term: string(term), Count: n})
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &fieldDict{entries: entries}, nil
+}
+
+type fieldDict struct {
+	entries []*index.DictEntry
+	next    int
+}
+
+func (f *fieldDict) Next() (*index.DictEntry, error) {
+	if f.next >= len(f.entries) {
+		return nil, nil
+	}
+	e := f.entries[f.next]
+	f.next++
+	return e, nil
+}
+func (f *fieldDict) Close() error      { return nil }
+func (f *fieldDict) Cardinality() int  { return len(f.entries) }
+func (f *fieldDict) BytesRead() uint64 { return 0 }
+
+// Document implements index.IndexReader: the stored fields of a document.
+func (r *Reader) Document(id string) (index.Document, error) {
+	n, err := strconv.ParseUint(id, 10, 64)
+	if err != nil || n >= r.ix.man.Docs {
+		return nil, nil
+	}
+	v, ok, err := r.ix.get(r.ctx, TableStored, DocKey(n))
+	if err != nil || !ok {
+		return nil, err
+	}
+	doc := document.NewDocument(id)
+	rd := reader{b: v}
+	count := rd.uvarint()
+	for i := uint64(0); i < count; i++ {
+		name := rd.str()
+		value := rd.bytes(int(rd.uvarint()))
+		if rd.err != nil {
+			return nil, rd.err
+		}
+		doc.AddField(document.NewTextField(name, nil, append([]byte(nil), value...)))
+	}
+	return doc, nil
+}
+
+// Stored returns the stored fields of document number n as a map.
+func (r *Reader) Stored(n uint64) (map[string]string, error) {
+	v, ok, err := r.ix.get(r.ctx, TableStored, DocKey(n))
+	if err != nil || !ok {
+		return nil, err
+	}
+	out := map[string]string{}
+	rd := reader{b: v}
+	count := rd.uvarint()
+	for i := uint64(0); i < count; i++ {
+		name := rd.str()
+		out[name] = rd.str()
+	}
+	return out, rd.err
+}
+
+type facetData struct {
+	values [][2]string
+	runEnd []uint64 // exclusive end document of each run
+	sets   [][]uint32
+}
+
+func (ix *Index) loadFacets(ctx context.Context) (*facetData, error) {
+	ix.mu.Lock()
+	f := ix.facets
+	ix.mu.Unlock()
+	if f != nil {
+		return f, nil
+	}
+	data, err := ix.src.Fetch(ctx, ix.man.Facets)
+	if err != nil {
+		return nil, err
+	}
+	rd := reader{b: data}
+	f = &facetData{}
+	nv := rd.uvarint()
+	for i := uint64(0); i < nv && rd.err == nil; i++ {
+		f.values = append(f.values, [2]string{rd.str(), rd.str()})
+	}
+	nr := rd.uvarint()
+	var doc uint64
+	for i := uint64(0); i < nr && rd.err == nil; i++ {
+		doc += rd.uvarint()
+		k := rd.uvarint()
+		set := make([]uint32, 0, k)
+		for j := uint64(0); j < k; j++ {
+			set = append(set, uint32(rd.uvarint()))
+		}
+		f.runEnd = append(f.runEnd, doc)
+		f.sets = append(f.sets, set)
+	}
+	if rd.err != nil {
+		return nil, rd.err
+	}
+	ix.mu.Lock()
+	ix.facets = f
+	ix.fetched += int64(len(data))
+	ix.mu.Unlock()
+	return f, nil
+}
+
+// DocValueReader implements index.IndexReader for facet fields.
+func (r *Reader) DocValueReader(fields []string) (index.DocValueReader, error) {
+	f, err := r.ix.loadFacets(r.ctx)
+	if err != nil {
+		return nil, err
+	}
+	want := map[string]bool{}
+	for _, fl := range fields {
+		want[fl] = true
+	}
+	return &docValueReader{f: f, want: want}, nil
+}
+
+type docValueReader struct {
+	f    *facetData
+	want map[string]bool
+}
+
+func (d *docValueReader) VisitDocValues(id index.IndexInternalID, visitor index.DocValueVisitor) error {
+	n, err := docNum(id)
+	if err != nil {
+		return err
+	}
+	ri := sort.Search(len(d.f.runEnd), func(i int) bool { return d.f.runEnd[i] > n })
+	if ri >= len(d.f.runEnd) {
+		return nil
+	}
+	for _, vi := range d.f.sets[ri] {
+		v := d.f.values[vi]
+		if d.want[v[0]] {
+			visitor(v[0], []byte(v[1]))
+		}
+	}
+	return nil
+}
+
+func (d *docValueReader) BytesRead() uint64 { return 0 }
+
+// Fields implements index.IndexReader.
+func (r *Reader) Fields() ([]string, error) { return r.ix.man.Fields, nil }
+
+// GetInternal implements index.IndexReader.
+func (r *Reader) GetInternal(key []byte) ([]byte, error) { return nil, nil }
+
+// DocCount implements index.IndexReader.
+func (r *Reader) DocCount() (uint64, error) { return r.ix.man.Docs, nil }
+
+// ExternalID implements index.IndexReader.
+func (r *Reader) ExternalID(id index.IndexInternalID) (string, error) {
+	n, err := docNum(id)
+	if err != nil {
+		return "", err
+	}
+	return ExternalID(n, r.ix.man.IDDigits), nil
+}
+
+// InternalID implements index.IndexReader.
+func (r *Reader) InternalID(id string) (index.IndexInternalID, error) {
+	n, err := strconv.ParseUint(id, 10, 64)
+	if err != nil || n >= r.ix.man.Docs {
+		return nil, errors.New("kbx: no such document")
+	}
+	return InternalIDOf(n), nil
+}
+
+// Close implements index.IndexReader.
+func (r *Reader) Close() error { return nil }

@@ -1,0 +1,336 @@
+package kbx
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"sort"
+	"strconv"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// DefaultPageSize is the target size of a page before compression. Small
+// pages cut what a cold query downloads; the manifest grows as they shrink.
+const DefaultPageSize = 16 << 10
+
+// Output receives the files of an index.
+type Output func(name string, data []byte) error
+
+// analyzed is one document after Bleve mapped and analyzed it.
+type analyzed struct {
+	fields []fieldData
+	stored []storedField
+	facets [][2]string // field, term
+}
+
+type fieldData struct {
+	name    string
+	length  int
+	vectors bool
+	freqs   index.TokenFrequencies
+}
+
+type storedField struct{ name, value string }
+
+type posting struct {
+	count   uint64
+	lastDoc uint64
+	data    []byte
+}
+
+// Build maps and analyzes docs with Bleve (the mapping decides fields,
+// analyzers, term vectors, stored fields and doc values), then writes the
+// index files through out. Document i gets the external id ExternalID(i).
+func Build(m *mapping.IndexMappingImpl, docs []any, pageSize int, out Output) (*Manifest, error) {
+	if pageSize <= 0 {
+		pageSize = DefaultPageSize
+	}
+	digits := len(strconv.Itoa(len(docs)))
+	if digits < 6 {
+		digits = 6
+	}
+	terms := map[string]*posting{}
+	fieldSet := map[string]bool{}
+	storedV := make([][]byte, len(docs))
+	facetSets := make([][][2]string, len(docs))
+	// Analyze in parallel, a chunk at a time, and merge each chunk in
+	// document order, so memory holds one chunk of analysed text at most.
+	const chunk = 1024
+	workers := runtime.GOMAXPROCS(0)
+	an := make([]analyzed, chunk)
+	errs := make([]error, chunk)
+	for base := 0; base < len(docs); base += chunk {
+		end := min(base+chunk, len(docs))
+		var wg sync.WaitGroup
+		next := make(chan int, chunk)
+		for w := 0; w < workers; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range next {
+					an[i-base], errs[i-base] = analyze(m, ExternalID(uint64(i), digits), docs[i])
+				}
+			}()
+		}
+		for i := base; i < end; i++ {
+			next <- i
+		}
+		close(next)
+		wg.Wait()
+		for i := base; i < end; i++ {
+			if err := errs[i-base]; err != nil {
+				return nil, fmt.Errorf("document %d: %w", i, err)
+			}
+			a := &an[i-base]
+			merge(terms, fieldSet, uint64(i), a)
+			var v []byte
+			v = binary.AppendUvarint(v, uint64(len(a.stored)))
+			for _, s := range a.stored {
+				v = appendString(v, s.name)
+				v = appendString(v, s.value)
+			}
+			storedV[i] = v
+			facetSets[i] = a.facets
+			*a = analyzed{}
+		}
+	}
+
+	man := &Manifest{Version: Version, Docs: uint64(len(docs)), Tables: map[string]*Table{}, IDDigits: digits}
+	for f := range fieldSet {
+		man.Fields = append(man.Fields, f)
+	}
+	sort.Strings(man.Fields)
+
+	keys := make([]string, 0, len(terms))
+	for k := range terms {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	dictK, dictV := make([][]byte, len(keys)), make([][]byte, len(keys))
+	postK, postV := make([][]byte, len(keys)), make([][]byte, len(keys))
+	for i, k := range keys {
+		p := terms[k]
+		dictK[i] = []byte(k)
+		dictV[i] = binary.AppendUvarint(nil, p.count)
+		postK[i] = dictK[i]
+		postV[i] = append(binary.AppendUvarint(nil, p.count), p.data...)
+	}
+	var err error
+	if man.Tables[TableDict], err = writeTable(dictK, dictV, pageSize, out); err != nil {
+		return nil, err
+	}
+	if man.Tables[TablePostings], err = writeTable(postK, postV, pageSize, out); err != nil {
+		return nil, err
+	}
+	storedK := make([][]byte, len(docs))
+	for n := range docs {
+		storedK[n] = DocKey(uint64(n))
+	}
+	if man.Tables[TableStored], err = writeTable(storedK, storedV, pageSize, out); err != nil {
+		return nil, err
+	}
+	facets := encodeFacets(facetSets)
+	man.Facets = fileName(facets)
+	if err := out(man.Facets, facets); err != nil {
+		return nil, err
+	}
+	return man, nil
+}
+
+// merge appends one analysed document's postings.
+func merge(terms map[string]*posting, fieldSet map[string]bool, doc uint64, a *analyzed) {
+	for _, f := range a.fields {
+		fieldSet[f.name] = true
+		for _, tf := range f.freqs {
+			key := string(TermKey(f.name, tf.Term))
+			p := terms[key]
+			if p == nil {
+				p = &posting{}
+				terms[key] = p
+			}
+			delta := doc - p.lastDoc
+			if p.count == 0 {
+				delta = doc
+			}
+			p.data = binary.AppendUvarint(p.data, delta)
+			p.data = binary.AppendUvarint(p.data, uint64(tf.Frequency()))
+			p.data = binary.AppendUvarint(p.data, uint64(f.length))
+			if f.vectors {
+				locs := tf.Locations
+				sort.Slice(locs, func(i, j int) bool { return locs[i].Position < locs[j].Position })
+				p.data = binary.AppendUvarint(p.data, uint64(len(locs)))
+				for _, l := range locs {
+					p.data = binary.AppendUvarint(p.data, uint64(l.Position))
+					p.data = binary.AppendUvarint(p.data, uint64(l.Start))
+					p.data = binary.AppendUvarint(p.data, uint64(l.End-l.Start))
+					p.data = binary.AppendUvarint(p.data, uint64(len(l.ArrayPositions)))
+					for _, ap := range l.ArrayPositions {
+						p.data = binary.AppendUvarint(p.data, ap)
+					}
+				}
+			} else {
+				p.data = binary.AppendUvarint(p.data, 0)
+			}
+			p.count++
+			p.lastDoc = doc
+		}
+	}
+}
+
+// analyze maps one document with Bleve and collects what the index keeps.
+func analyze(m *mapping.IndexMappingImpl, id string, v any) (analyzed, error) {
+	doc := document.NewDocument(id)
+	if err := m.MapDocument(doc, v); err != nil {
+		return analyzed{}, err
+	}
+	var a analyzed
+	byName := map[string]int{}
+	doc.VisitFields(func(f index.Field) {
+		opts := f.Options()
+		if opts.IsStored() {
+			a.stored = append(a.stored, storedField{f.Name(), string(f.Value())})
+		}
+		if !opts.IsIndexed() {
+			return
+		}
+		f.Analyze()
+		if opts.IncludeDocValues() {
+			for _, tf := range f.AnalyzedTokenFrequencies() {
+				a.facets = append(a.facets, [2]string{f.Name(), string(tf.Term)})
+			}
+		}
+		// Fields of the same name (array elements, several sources mapped
+		// to one field) are merged as Bleve's own indexes merge them.
+		if i, ok := byName[f.Name()]; ok {
+			a.fields[i].length += f.AnalyzedLength()
+			a.fields[i].freqs.MergeAll(f.Name(), f.AnalyzedTokenFrequencies())
+			return
+		}
+		freqs := index.TokenFrequencies{}
+		freqs.MergeAll(f.Name(), f.AnalyzedTokenFrequencies())
+		byName[f.Name()] = len(a.fields)
+		a.fields = append(a.fields, fieldData{name: f.Name(), length: f.AnalyzedLength(),
+			vectors: opts.IncludeTermVectors(), freqs: freqs})
+	})
+	sort.Slice(a.facets, func(i, j int) bool {
+		if a.facets[i][0] != a.facets[j][0] {
+			return a.facets[i][0] < a.facets[j][0]
+		}
+		return a.facets[i][1] < a.facets[j][1]
+	})
+	return a, nil
+}
+
+// writeTable cuts sorted entries into pages of about pageSize bytes.
+func writeTable(keys, values [][]byte, pageSize int, out Output) (*Table, error) {
+	t := &Table{}
+	start, size := 0, 0
+	flush := func(end int) error {
+		if end == start {
+			return nil
+		}
+		page := encodePage(keys[start:end], values[start:end])
+		name := fileName(page)
+		if err := out(name, page); err != nil {
+			return err
+		}
+		t.First = append(t.First, keys[start])
+		t.Files = append(t.Files, name)
+		t.Sizes = append(t.Sizes, len(page))
+		start, size = end, 0
+		return nil
+	}
+	for i := range keys {
+		size += len(keys[i]) + len(values[i]) + 4
+		if size >= pageSize {
+			if err := flush(i + 1); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := flush(len(keys)); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// encodeFacets writes the facet terms of every document: a table of
+// distinct (field, term) values, then runs of documents sharing a value set
+// (all sections of a page share their page's guide, tags and audiences).
+func encodeFacets(sets [][][2]string) []byte {
+	ids := map[[2]string]uint64{}
+	var values [][2]string
+	for _, facets := range sets {
+		for _, f := range facets {
+			if _, ok := ids[f]; !ok {
+				ids[f] = uint64(len(values))
+				values = append(values, f)
+			}
+		}
+	}
+	var b []byte
+	b = binary.AppendUvarint(b, uint64(len(values)))
+	for _, v := range values {
+		b = appendString(b, v[0])
+		b = appendString(b, v[1])
+	}
+	type run struct {
+		n   uint64
+		set []uint64
+	}
+	var runs []run
+	same := func(a, b []uint64) bool {
+		if len(a) != len(b) {
+			return false
+		}
+		for i := range a {
+			if a[i] != b[i] {
+				return false
+			}
+		}
+		return true
+	}
+	for _, facets := range sets {
+		set := make([]uint64, len(facets))
+		for i, f := range facets {
+			set[i] = ids[f]
+		}
+		if len(runs) > 0 && same(runs[len(runs)-1].set, set) {
+			runs[len(runs)-1].n++
+			continue
+		}
+		runs = append(runs, run{1, set})
+	}
+	b = binary.AppendUvarint(b, uint64(len(runs)))
+	for _, r := range runs {
+		b = binary.AppendUvarint(b, r.n)
+		b = binary.AppendUvarint(b, uint64(len(r.set)))
+		for _, id := range r.set {
+			b = binary.AppendUvarint(b, id)
+		}
+	}
+	return b
+}
+
+// fileName names a file by its content.
+func fileName(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:8]) + ".kbx"
+}
+
+// MarshalManifest returns the manifest as JSON and its content-addressed name.
+func MarshalManifest(m *Manifest) (name string, data []byte, err error) {
+	data, err = json.Marshal(m)
+	if err != nil {
+		return "", nil, err
+	}
+	sum := sha256.Sum256(data)
+	return "index." + hex.EncodeToString(sum[:8]) + ".json", data, nil
+}
