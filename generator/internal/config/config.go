@@ -38,6 +38,7 @@ type Config struct {
 	Outputs    Outputs           `toml:"outputs"`
 	Markup     Markup            `toml:"markup"`
 	Build      Build             `toml:"build"`
+	Search     Search            `toml:"search"`
 
 	// Base is BaseURL parsed; its path always ends in a slash.
 	Base *url.URL `toml:"-"`
@@ -72,6 +73,21 @@ type Markup struct {
 	HighlightLight string `toml:"highlightStyle"`
 	HighlightDark  string `toml:"highlightStyleDark"`
 }
+
+// Search configures the site search.
+type Search struct {
+	// Enabled builds the search index and offers search on every page.
+	Enabled *bool `toml:"enabled"`
+	// Synonyms are groups of words or phrases searched as one at query time
+	// (British and American spellings, acronyms, terms in other languages).
+	Synonyms [][]string `toml:"synonyms"`
+	// PageSize is the target size in bytes of an index page (default 16384).
+	PageSize int `toml:"pageSize"`
+}
+
+// SearchEnabled reports whether the search index is built. It is off by
+// default until the browser client ships (see docs/search.md).
+func (c *Config) SearchEnabled() bool { return c.Search.Enabled != nil && *c.Search.Enabled }
 
 // Build holds build options.
 type Build struct {
@@ -197,6 +213,15 @@ func (c *Config) validate(data []byte, list *diag.List) {
 	for i, m := range c.Menu.Main {
 		if m.Name == "" || m.URL == "" {
 			list.Add(diag.New(FileName, 0, 0, "menu.main entry %d needs both name and url", i+1))
+		}
+	}
+	if c.Search.PageSize < 0 || (c.Search.PageSize > 0 && c.Search.PageSize < 1024) {
+		l, col := at("pageSize")
+		list.Add(diag.New(FileName, l, col, "search.pageSize must be at least 1024 bytes"))
+	}
+	for i, g := range c.Search.Synonyms {
+		if len(g) < 2 {
+			list.Add(diag.New(FileName, 0, 0, "search.synonyms group %d needs at least two terms", i+1))
 		}
 	}
 	if c.Build.Workers < 0 {

@@ -37,6 +37,7 @@ type SiteData struct {
 	Content      *content.Site
 	Config       *config.Config
 	FeedURL      string // site path of the Atom feed, or "" when off
+	SearchIndex  string // site path of the search index manifest, or "" when off
 }
 
 // Taxonomy returns the taxonomy with the plural name, or nil.
@@ -98,7 +99,8 @@ func OutputPath(url string) string {
 
 // Options control page rendering.
 type Options struct {
-	Workers int
+	Workers     int
+	SearchIndex string // site path of the search index manifest, if built
 }
 
 // Site renders every output of the site through w and returns problems found.
@@ -112,6 +114,7 @@ func Site(site *content.Site, cfg *config.Config, theme *Theme, w Writer, opt Op
 	if cfg.FeedEnabled() {
 		sd.FeedURL = "/atom.xml"
 	}
+	sd.SearchIndex = opt.SearchIndex
 	theme.ResetCache()
 	var jobs []job
 	page := func(kind string, d *Data) {

@@ -1,4 +1,4 @@
-package search
+package search_test
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	index "github.com/blevesearch/bleve_index_api"
 
+	"vepkb/generator/internal/search"
 	"vepkb/generator/internal/site"
 	"vepkb/generator/kbsearch/engine"
 	"vepkb/generator/kbsearch/kbx"
@@ -41,7 +42,7 @@ func (s *memSource) Fetch(_ context.Context, name string) ([]byte, error) {
 type fixture struct {
 	static *kbx.Index
 	live   bleve.Index
-	docs   []Doc
+	docs   []search.Doc
 	src    *memSource
 }
 
@@ -63,7 +64,7 @@ func loadFixture(t *testing.T) fixture {
 			return
 		}
 		src := &memSource{files: map[string][]byte{}}
-		man, docs, err := Build(l.Content, "/", kbx.DefaultPageSize, func(name string, data []byte) error {
+		man, docs, err := search.Build(l.Content, "/", kbx.DefaultPageSize, func(name string, data []byte) error {
 			src.files[name] = data
 			return nil
 		})

@@ -230,7 +230,12 @@ func Build(opt Options) (*Result, error) {
 
 // Render writes every output of a loaded site through w.
 func Render(l *Loaded, w render.Writer, workers int) []diag.Diagnostic {
-	ds := render.Site(l.Content, l.Config, l.Theme, w, render.Options{Workers: workers})
+	var ds []diag.Diagnostic
+	opts := render.Options{Workers: workers}
+	if l.Config.SearchEnabled() {
+		opts.SearchIndex, ds = buildSearch(l, w, workers)
+	}
+	ds = append(ds, render.Site(l.Content, l.Config, l.Theme, w, opts)...)
 	// Static files: the theme's, then the site's, then files beside content.
 	type copyJob struct{ rel, src string }
 	var jobs []copyJob

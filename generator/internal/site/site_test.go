@@ -2,6 +2,9 @@ package site
 
 import (
 	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"io"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/xml"
@@ -483,5 +486,62 @@ func TestContentDirOverride(t *testing.T) {
 	}
 	if res.Site.Home.Title() != "Alt home" || res.Site.ByURL["/g/"] == nil {
 		t.Error("--content was not used")
+	}
+}
+
+func TestSearchIndexFiles(t *testing.T) {
+	root := newSite(t, "basic", nil)
+	cfg, _ := os.ReadFile(filepath.Join(root, "config.toml"))
+	cfg = append(cfg, []byte("\n[search]\nenabled = true\nsynonyms = [[\"NGO\", \"CSO\"]]\n")...)
+	apply(t, root, map[string]string{"config.toml": string(cfg)})
+	res, err := build(t, root, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = res
+	entries, err := os.ReadDir(filepath.Join(root, "public", "search"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var manifest string
+	kinds := map[string]int{}
+	for _, e := range entries {
+		name := e.Name()
+		switch {
+		case strings.HasSuffix(name, ".br"):
+			kinds["br"]++
+		case strings.HasSuffix(name, ".gz"):
+			kinds["gz"]++
+			raw, _ := os.ReadFile(filepath.Join(root, "public", "search", strings.TrimSuffix(name, ".gz")))
+			zr, err := gzip.NewReader(bytes.NewReader([]byte(read(t, root, "search/"+name))))
+			if err != nil {
+				t.Fatal(err)
+			}
+			data, _ := io.ReadAll(zr)
+			if !bytes.Equal(data, raw) {
+				t.Errorf("%s does not decompress to its original", name)
+			}
+		default:
+			kinds["raw"]++
+			if strings.HasPrefix(name, "index.") && strings.HasSuffix(name, ".json") {
+				manifest = name
+			}
+		}
+	}
+	if kinds["raw"] < 4 || kinds["raw"] != kinds["gz"] || kinds["raw"] != kinds["br"] {
+		t.Errorf("index files: %v", kinds)
+	}
+	if manifest == "" {
+		t.Fatal("no manifest")
+	}
+	var man struct {
+		Docs  int            `json:"docs"`
+		Extra map[string]any `json:"extra"`
+	}
+	if err := json.Unmarshal([]byte(read(t, root, "search/"+manifest)), &man); err != nil {
+		t.Fatal(err)
+	}
+	if man.Docs < 10 || man.Extra["synonyms"] == nil {
+		t.Errorf("manifest: %+v", man)
 	}
 }

@@ -8,6 +8,7 @@ package engine
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -35,8 +36,13 @@ type Parsed struct {
 func Parse(input string, prefix bool) Parsed {
 	if len(input) > MaxQueryLength {
 		input = input[:MaxQueryLength]
-		for len(input) > 0 && !isRuneStart(input[len(input)-1]) {
-			input = input[:len(input)-1]
+		// Drop a character cut in half.
+		for len(input) > 0 {
+			if r, size := utf8.DecodeLastRuneInString(input); r == utf8.RuneError && size <= 1 {
+				input = input[:len(input)-1]
+				continue
+			}
+			break
 		}
 	}
 	var p Parsed
@@ -101,7 +107,6 @@ func isQuote(r rune) bool {
 	return r == '"' || r == '\u201c' || r == '\u201d' || r == '\u00ab' || r == '\u00bb'
 }
 
-func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
 // Synonyms maps a word or phrase (lower case) to the other members of its group.
 type Synonyms map[string][]string

@@ -1,0 +1,44 @@
+package kbx
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+)
+
+func TestPageRoundTrip(t *testing.T) {
+	var keys, values [][]byte
+	for i := 0; i < 300; i++ {
+		keys = append(keys, []byte(fmt.Sprintf("body\x00term%04d", i)))
+		values = append(values, bytes.Repeat([]byte{byte(i)}, i%7))
+	}
+	k2, v2, err := decodePage(encodePage(keys, values))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range keys {
+		if !bytes.Equal(keys[i], k2[i]) || !bytes.Equal(values[i], v2[i]) {
+			t.Fatalf("entry %d differs", i)
+		}
+	}
+}
+
+func TestLevenshteinCountsCharacters(t *testing.T) {
+	l := &levenshtein{term: []rune("désengagement"), max: 1}
+	for s, want := range map[string]bool{"disengagement": true, "désengagement": true, "dsengagemen": false, "déengagement": true} {
+		if ok, _ := l.MatchAndDistance(s); ok != want {
+			t.Errorf("%s: %v", s, ok)
+		}
+	}
+}
+
+func FuzzDecodePage(f *testing.F) {
+	f.Add(encodePage([][]byte{[]byte("a"), []byte("ab")}, [][]byte{[]byte("1"), nil}))
+	f.Add([]byte{0xff, 0xff, 0xff})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		keys, values, err := decodePage(data)
+		if err == nil && len(keys) != len(values) {
+			t.Fatal("keys and values differ in number")
+		}
+	})
+}
