@@ -107,7 +107,6 @@ func isQuote(r rune) bool {
 	return r == '"' || r == '\u201c' || r == '\u201d' || r == '\u00ab' || r == '\u00bb'
 }
 
-
 // Synonyms maps a word or phrase (lower case) to the other members of its group.
 type Synonyms map[string][]string
 
