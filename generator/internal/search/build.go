@@ -3,6 +3,7 @@ package search
 import (
 	"vepkb/generator/internal/content"
 	"vepkb/generator/kbsearch/kbx"
+	"vepkb/generator/kbsearch/kbxwrite"
 	"vepkb/generator/kbsearch/schema"
 )
 
@@ -18,7 +19,7 @@ func Build(site *content.Site, prefix string, pageSize int, out kbx.Output) (*kb
 	for i := range docs {
 		vals[i] = docs[i].Section
 	}
-	man, err := kbx.Build(m, vals, pageSize, out)
+	man, err := kbxwrite.Build(m, vals, pageSize, out)
 	if err != nil {
 		return nil, nil, err
 	}

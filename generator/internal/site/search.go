@@ -11,7 +11,7 @@ import (
 	"vepkb/generator/internal/par"
 	"vepkb/generator/internal/render"
 	"vepkb/generator/internal/search"
-	"vepkb/generator/kbsearch/kbx"
+	"vepkb/generator/kbsearch/kbxwrite"
 )
 
 // SearchDir is the output folder of the search index.
@@ -40,7 +40,7 @@ func buildSearch(l *Loaded, w render.Writer, workers int) (string, []diag.Diagno
 		return "", []diag.Diagnostic{diag.New("search index", 0, 0, "%v", err)}
 	}
 	man.Extra = map[string]any{"synonyms": l.Config.Search.Synonyms}
-	name, data, err := kbx.MarshalManifest(man)
+	name, data, err := kbxwrite.MarshalManifest(man)
 	if err != nil {
 		return "", []diag.Diagnostic{diag.New("search index", 0, 0, "%v", err)}
 	}

@@ -6,12 +6,12 @@
 package engine
 
 import (
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/mapping"
-	"github.com/blevesearch/bleve/v2/search/query"
 
 	"vepkb/generator/kbsearch/schema"
 )
@@ -133,155 +133,111 @@ const (
 	boostBody    = 1.0
 	boostFuzzy   = 0.3
 	boostPrefix  = 0.5
-	boostAll     = 2.0
 )
 
 // FuzzyMinLength is the shortest word (in letters) matched with one typo.
 const FuzzyMinLength = 5
 
-// Build turns a parsed query into a Bleve query. It returns nil when
-// nothing searchable is left (only stop words, or only exclusions).
-func Build(m *mapping.IndexMappingImpl, p Parsed, syn Synonyms, filters map[string][]string) query.Query {
-	var should []query.Query
-	var clauses []query.Query
+// Build turns a parsed query into a plan. It returns nil when nothing
+// searchable is left (only stop words, or only exclusions).
+func Build(m *mapping.IndexMappingImpl, p Parsed, syn Synonyms, filters map[string][]string) Node {
+	var clauses []Node
 	for i, w := range p.Words {
 		last := i == len(p.Words)-1
-		c := wordClause(m, w, syn, p.Prefix && last)
-		if c != nil {
+		if c := wordClause(m, w, syn, p.Prefix && last); c != nil {
 			clauses = append(clauses, c)
 		}
 	}
-	var must []query.Query
+	var must []Node
 	for _, ph := range p.Phrases {
-		if q := phraseClause(m, ph); q != nil {
-			must = append(must, q)
+		if len(schema.Analyze(m, schema.TextAnalyzer, ph)) > 0 {
+			must = append(must, &Or{Nodes: fieldsOf(ph, true)})
 		}
 	}
 	if len(clauses) == 0 && len(must) == 0 {
 		return nil
 	}
-	should = append(should, clauses...)
+	should := append([]Node(nil), clauses...)
 	if len(clauses) > 1 {
-		all := query.NewConjunctionQuery(clauses)
-		all.SetBoost(boostAll)
-		should = append(should, all)
+		// Documents with every word score this clause too, so they rank first.
+		should = append(should, &And{Nodes: clauses})
 	}
-	for field, terms := range filters {
+	fields := make([]string, 0, len(filters))
+	for f := range filters {
+		fields = append(fields, f)
+	}
+	sort.Strings(fields)
+	for _, field := range fields {
+		terms := filters[field]
 		if len(terms) == 0 {
 			continue
 		}
-		var any []query.Query
+		var any []Node
 		for _, t := range terms {
-			tq := query.NewTermQuery(t)
-			tq.SetField(field)
-			any = append(any, tq)
+			any = append(any, &Term{Field: field, Term: t, Boost: 1})
 		}
-		must = append(must, query.NewDisjunctionQuery(any))
+		must = append(must, &Or{Nodes: any})
 	}
-	var mustNot []query.Query
+	var mustNot []Node
 	for _, ex := range p.Excluded {
-		if q := excludeClause(m, ex); q != nil {
-			mustNot = append(mustNot, q)
+		terms := schema.Analyze(m, schema.TextAnalyzer, ex)
+		if len(terms) > 0 {
+			mustNot = append(mustNot, &Or{Nodes: fieldsOf(ex, len(terms) > 1)})
 		}
 	}
-	b := query.NewBooleanQuery(nil, nil, nil)
-	if len(must) > 0 {
-		b.AddMust(must...)
-	}
-	if len(should) > 0 {
-		b.AddShould(should...)
-		if len(must) == 0 {
-			b.SetMinShould(1)
-		}
-	}
-	if len(mustNot) > 0 {
-		b.AddMustNot(mustNot...)
+	b := &Bool{Must: must, Should: should, MustNot: mustNot}
+	if len(must) == 0 {
+		b.MinShould = 1
 	}
 	return b
 }
 
-func match(field, text string, boost float64) query.Query {
-	q := query.NewMatchQuery(text)
-	q.SetField(field)
-	q.Analyzer = schema.TextAnalyzer
-	q.SetBoost(boost)
-	return q
-}
-
-func matchPhrase(field, text string, boost float64) query.Query {
-	q := query.NewMatchPhraseQuery(text)
-	q.SetField(field)
-	q.Analyzer = schema.TextAnalyzer
-	q.SetBoost(boost)
-	return q
-}
-
 // fieldsOf searches title, heading and body with their boosts.
-func fieldsOf(text string, phrase bool) []query.Query {
-	mk := match
+func fieldsOf(text string, phrase bool) []Node {
 	if phrase {
-		mk = matchPhrase
+		return []Node{
+			&Phrase{schema.Title, text, boostTitle},
+			&Phrase{schema.Heading, text, boostHeading},
+			&Phrase{schema.Body, text, boostBody},
+		}
 	}
-	return []query.Query{
-		mk(schema.Title, text, boostTitle),
-		mk(schema.Heading, text, boostHeading),
-		mk(schema.Body, text, boostBody),
+	return []Node{
+		&Match{schema.Title, text, boostTitle},
+		&Match{schema.Heading, text, boostHeading},
+		&Match{schema.Body, text, boostBody},
 	}
 }
 
-func wordClause(m *mapping.IndexMappingImpl, w string, syn Synonyms, prefix bool) query.Query {
+func wordClause(m *mapping.IndexMappingImpl, w string, syn Synonyms, prefix bool) Node {
 	terms := schema.Analyze(m, schema.TextAnalyzer, w)
 	raw := schema.Analyze(m, schema.WordsAnalyzer, w)
-	var alts []query.Query
+	var alts []Node
 	if len(terms) > 0 {
 		alts = append(alts, fieldsOf(w, len(terms) > 1)...)
 	}
 	for _, r := range raw {
 		if len([]rune(r)) >= FuzzyMinLength {
-			fq := query.NewFuzzyQuery(r)
-			fq.SetField(schema.Words)
-			fq.SetFuzziness(1)
-			fq.SetBoost(boostFuzzy)
-			alts = append(alts, fq)
+			alts = append(alts, &Fuzzy{Field: schema.Words, Term: r, Fuzziness: 1, Boost: boostFuzzy})
 		}
 	}
 	if prefix {
 		// The stop-word filter may drop a word being typed ("th"): use the
-		// lower-cased input as it is.
+		// lower-cased input then.
 		pre := strings.ToLower(w)
 		if len(raw) > 0 {
 			pre = raw[len(raw)-1]
 		}
 		if len([]rune(pre)) >= 2 {
-			pq := query.NewPrefixQuery(pre)
-			pq.SetField(schema.Words)
-			pq.SetBoost(boostPrefix)
-			alts = append(alts, pq)
+			alts = append(alts, &Prefix{Field: schema.Words, Prefix: pre, Boost: boostPrefix})
 		}
 	}
 	for _, s := range syn[strings.ToLower(w)] {
-		st := schema.Analyze(m, schema.TextAnalyzer, s)
-		if len(st) > 0 {
+		if st := schema.Analyze(m, schema.TextAnalyzer, s); len(st) > 0 {
 			alts = append(alts, fieldsOf(s, len(st) > 1)...)
 		}
 	}
 	if len(alts) == 0 {
 		return nil
 	}
-	return query.NewDisjunctionQuery(alts)
-}
-
-func phraseClause(m *mapping.IndexMappingImpl, ph string) query.Query {
-	if len(schema.Analyze(m, schema.TextAnalyzer, ph)) == 0 {
-		return nil
-	}
-	return query.NewDisjunctionQuery(fieldsOf(ph, true))
-}
-
-func excludeClause(m *mapping.IndexMappingImpl, ex string) query.Query {
-	terms := schema.Analyze(m, schema.TextAnalyzer, ex)
-	if len(terms) == 0 {
-		return nil
-	}
-	return query.NewDisjunctionQuery(fieldsOf(ex, len(terms) > 1))
+	return &Or{Nodes: alts}
 }

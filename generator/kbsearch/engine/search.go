@@ -12,7 +12,6 @@ import (
 	htmlformat "github.com/blevesearch/bleve/v2/search/highlight/format/html"
 	simplefragmenter "github.com/blevesearch/bleve/v2/search/highlight/fragmenter/simple"
 	simplehighlighter "github.com/blevesearch/bleve/v2/search/highlight/highlighter/simple"
-	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 
 	"vepkb/generator/kbsearch/schema"
@@ -99,7 +98,7 @@ func Search(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImp
 
 // Run executes a built query: collect the top hits with facets, then load
 // stored fields and snippets for the hits returned.
-func Run(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl, q query.Query, from, size int, filters map[string][]string, res *Result) (*Result, error) {
+func Run(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl, q Node, from, size int, filters map[string][]string, res *Result) (*Result, error) {
 	searcher, err := q.Searcher(ctx, r, m, search.SearcherOptions{IncludeTermVectors: true})
 	if err != nil {
 		return nil, err

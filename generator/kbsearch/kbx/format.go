@@ -23,6 +23,13 @@ import (
 	"math"
 )
 
+// DefaultPageSize is the target size of a page before compression. Small
+// pages cut what a cold query downloads; the manifest grows as they shrink.
+const DefaultPageSize = 16 << 10
+
+// Output receives the files of an index.
+type Output func(name string, data []byte) error
+
 // Version is the format version written into manifests.
 const Version = 1
 
@@ -66,8 +73,8 @@ func DocKey(n uint64) []byte {
 	return b[:]
 }
 
-// encodePage serialises sorted entries with prefix compression.
-func encodePage(keys, values [][]byte) []byte {
+// EncodePage serialises sorted entries with prefix compression.
+func EncodePage(keys, values [][]byte) []byte {
 	var out []byte
 	out = binary.AppendUvarint(out, uint64(len(keys)))
 	var prev []byte
@@ -159,7 +166,7 @@ func (r *reader) float32() float32 {
 
 func (r *reader) str() string { return string(r.bytes(int(r.uvarint()))) }
 
-func appendString(b []byte, s string) []byte {
+func AppendString(b []byte, s string) []byte {
 	b = binary.AppendUvarint(b, uint64(len(s)))
 	return append(b, s...)
 }

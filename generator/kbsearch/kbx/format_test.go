@@ -12,7 +12,7 @@ func TestPageRoundTrip(t *testing.T) {
 		keys = append(keys, []byte(fmt.Sprintf("body\x00term%04d", i)))
 		values = append(values, bytes.Repeat([]byte{byte(i)}, i%7))
 	}
-	k2, v2, err := decodePage(encodePage(keys, values))
+	k2, v2, err := decodePage(EncodePage(keys, values))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +33,7 @@ func TestLevenshteinCountsCharacters(t *testing.T) {
 }
 
 func FuzzDecodePage(f *testing.F) {
-	f.Add(encodePage([][]byte{[]byte("a"), []byte("ab")}, [][]byte{[]byte("1"), nil}))
+	f.Add(EncodePage([][]byte{[]byte("a"), []byte("ab")}, [][]byte{[]byte("1"), nil}))
 	f.Add([]byte{0xff, 0xff, 0xff})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		keys, values, err := decodePage(data)

@@ -1,4 +1,8 @@
-package kbx
+// Package kbxwrite builds a kbx index: Bleve maps and analyzes each document,
+// and the postings, stored fields and facet values are written as pages.
+// It is kept apart from package kbx so the browser client, which only reads,
+// does not link the writer and its hashing.
+package kbxwrite
 
 import (
 	"crypto/sha256"
@@ -14,14 +18,9 @@ import (
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
+
+	"vepkb/generator/kbsearch/kbx"
 )
-
-// DefaultPageSize is the target size of a page before compression. Small
-// pages cut what a cold query downloads; the manifest grows as they shrink.
-const DefaultPageSize = 16 << 10
-
-// Output receives the files of an index.
-type Output func(name string, data []byte) error
 
 // analyzed is one document after Bleve mapped and analyzed it.
 type analyzed struct {
@@ -47,10 +46,10 @@ type posting struct {
 
 // Build maps and analyzes docs with Bleve (the mapping decides fields,
 // analyzers, term vectors, stored fields and doc values), then writes the
-// index files through out. Document i gets the external id ExternalID(i).
-func Build(m *mapping.IndexMappingImpl, docs []any, pageSize int, out Output) (*Manifest, error) {
+// index files through out. Document i gets the external id kbx.ExternalID(i).
+func Build(m *mapping.IndexMappingImpl, docs []any, pageSize int, out kbx.Output) (*kbx.Manifest, error) {
 	if pageSize <= 0 {
-		pageSize = DefaultPageSize
+		pageSize = kbx.DefaultPageSize
 	}
 	digits := len(strconv.Itoa(len(docs)))
 	if digits < 6 {
@@ -75,7 +74,7 @@ func Build(m *mapping.IndexMappingImpl, docs []any, pageSize int, out Output) (*
 			go func() {
 				defer wg.Done()
 				for i := range next {
-					an[i-base], errs[i-base] = analyze(m, ExternalID(uint64(i), digits), docs[i])
+					an[i-base], errs[i-base] = analyze(m, kbx.ExternalID(uint64(i), digits), docs[i])
 				}
 			}()
 		}
@@ -93,8 +92,8 @@ func Build(m *mapping.IndexMappingImpl, docs []any, pageSize int, out Output) (*
 			var v []byte
 			v = binary.AppendUvarint(v, uint64(len(a.stored)))
 			for _, s := range a.stored {
-				v = appendString(v, s.name)
-				v = appendString(v, s.value)
+				v = kbx.AppendString(v, s.name)
+				v = kbx.AppendString(v, s.value)
 			}
 			storedV[i] = v
 			facetSets[i] = a.facets
@@ -102,7 +101,7 @@ func Build(m *mapping.IndexMappingImpl, docs []any, pageSize int, out Output) (*
 		}
 	}
 
-	man := &Manifest{Version: Version, Docs: uint64(len(docs)), Tables: map[string]*Table{}, IDDigits: digits}
+	man := &kbx.Manifest{Version: kbx.Version, Docs: uint64(len(docs)), Tables: map[string]*kbx.Table{}, IDDigits: digits}
 	for f := range fieldSet {
 		man.Fields = append(man.Fields, f)
 	}
@@ -123,17 +122,17 @@ func Build(m *mapping.IndexMappingImpl, docs []any, pageSize int, out Output) (*
 		postV[i] = append(binary.AppendUvarint(nil, p.count), p.data...)
 	}
 	var err error
-	if man.Tables[TableDict], err = writeTable(dictK, dictV, pageSize, out); err != nil {
+	if man.Tables[kbx.TableDict], err = writeTable(dictK, dictV, pageSize, out); err != nil {
 		return nil, err
 	}
-	if man.Tables[TablePostings], err = writeTable(postK, postV, pageSize, out); err != nil {
+	if man.Tables[kbx.TablePostings], err = writeTable(postK, postV, pageSize, out); err != nil {
 		return nil, err
 	}
 	storedK := make([][]byte, len(docs))
 	for n := range docs {
-		storedK[n] = DocKey(uint64(n))
+		storedK[n] = kbx.DocKey(uint64(n))
 	}
-	if man.Tables[TableStored], err = writeTable(storedK, storedV, pageSize, out); err != nil {
+	if man.Tables[kbx.TableStored], err = writeTable(storedK, storedV, pageSize, out); err != nil {
 		return nil, err
 	}
 	facets := encodeFacets(facetSets)
@@ -149,7 +148,7 @@ func merge(terms map[string]*posting, fieldSet map[string]bool, doc uint64, a *a
 	for _, f := range a.fields {
 		fieldSet[f.name] = true
 		for _, tf := range f.freqs {
-			key := string(TermKey(f.name, tf.Term))
+			key := string(kbx.TermKey(f.name, tf.Term))
 			p := terms[key]
 			if p == nil {
 				p = &posting{}
@@ -229,14 +228,14 @@ func analyze(m *mapping.IndexMappingImpl, id string, v any) (analyzed, error) {
 }
 
 // writeTable cuts sorted entries into pages of about pageSize bytes.
-func writeTable(keys, values [][]byte, pageSize int, out Output) (*Table, error) {
-	t := &Table{}
+func writeTable(keys, values [][]byte, pageSize int, out kbx.Output) (*kbx.Table, error) {
+	t := &kbx.Table{}
 	start, size := 0, 0
 	flush := func(end int) error {
 		if end == start {
 			return nil
 		}
-		page := encodePage(keys[start:end], values[start:end])
+		page := kbx.EncodePage(keys[start:end], values[start:end])
 		name := fileName(page)
 		if err := out(name, page); err != nil {
 			return err
@@ -278,8 +277,8 @@ func encodeFacets(sets [][][2]string) []byte {
 	var b []byte
 	b = binary.AppendUvarint(b, uint64(len(values)))
 	for _, v := range values {
-		b = appendString(b, v[0])
-		b = appendString(b, v[1])
+		b = kbx.AppendString(b, v[0])
+		b = kbx.AppendString(b, v[1])
 	}
 	type run struct {
 		n   uint64
@@ -326,7 +325,7 @@ func fileName(data []byte) string {
 }
 
 // MarshalManifest returns the manifest as JSON and its content-addressed name.
-func MarshalManifest(m *Manifest) (name string, data []byte, err error) {
+func MarshalManifest(m *kbx.Manifest) (name string, data []byte, err error) {
 	data, err = json.Marshal(m)
 	if err != nil {
 		return "", nil, err
