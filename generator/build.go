@@ -22,12 +22,14 @@ func (c *commonFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&c.drafts, "drafts", false, "include pages marked draft: true")
 }
 
-func (c *commonFlags) options(stderr io.Writer) (site.Options, error) {
+func (c *commonFlags) options(stdout, stderr io.Writer) (site.Options, error) {
 	root, err := filepath.Abs(c.source)
 	if err != nil {
 		return site.Options{}, err
 	}
-	opt := site.Options{Root: root, Drafts: c.drafts, Warn: func(s string) { fmt.Fprintf(stderr, "warning: %s\n", s) }}
+	opt := site.Options{Root: root, Drafts: c.drafts,
+		Warn: func(s string) { fmt.Fprintf(stderr, "warning: %s\n", s) },
+		Info: func(s string) { fmt.Fprintln(stdout, s) }}
 	if c.content != "" {
 		abs, err := filepath.Abs(c.content)
 		if err != nil {
@@ -60,7 +62,7 @@ func cmdBuild(args []string, stdout, stderr io.Writer, checkOnly bool) int {
 	if code := parseFlags(fs, args, stdout, stderr); code >= 0 {
 		return code
 	}
-	opt, err := c.options(stderr)
+	opt, err := c.options(stdout, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "error: %v\n", err)
 		return exitUsage

@@ -34,7 +34,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "generator serve: --port %d is not a port number\n", *port)
 		return exitUsage
 	}
-	opt, err := c.options(stderr)
+	opt, err := c.options(stdout, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "error: %v\n", err)
 		return exitUsage

@@ -37,7 +37,14 @@ type SiteData struct {
 	Content      *content.Site
 	Config       *config.Config
 	FeedURL      string // site path of the Atom feed, or "" when off
-	SearchIndex  string // site path of the search index manifest, or "" when off
+	Search       SearchFiles // empty when search is off
+}
+
+// SearchFiles are the site paths of what the search needs in the browser.
+type SearchFiles struct {
+	Index   string // the index manifest
+	Engine  string // the WebAssembly engine
+	Runtime string // Go's wasm_exec.js
 }
 
 // Taxonomy returns the taxonomy with the plural name, or nil.
@@ -99,8 +106,8 @@ func OutputPath(url string) string {
 
 // Options control page rendering.
 type Options struct {
-	Workers     int
-	SearchIndex string // site path of the search index manifest, if built
+	Workers int
+	Search  SearchFiles // set when the search index was built
 }
 
 // Site renders every output of the site through w and returns problems found.
@@ -114,7 +121,7 @@ func Site(site *content.Site, cfg *config.Config, theme *Theme, w Writer, opt Op
 	if cfg.FeedEnabled() {
 		sd.FeedURL = "/atom.xml"
 	}
-	sd.SearchIndex = opt.SearchIndex
+	sd.Search = opt.Search
 	theme.ResetCache()
 	var jobs []job
 	page := func(kind string, d *Data) {
@@ -161,6 +168,10 @@ func Site(site *content.Site, cfg *config.Config, theme *Theme, w Writer, opt Op
 				URL:         term.URL, Permalink: cfg.AbsURL(term.URL),
 				Breadcrumbs: []Crumb{home, {Title: t.Title, URL: t.URL}}})
 		}
+	}
+	if sd.Search.Index != "" {
+		page("search", &Data{Site: sd, Kind: "search", Title: "Search", URL: "/search/", Permalink: cfg.AbsURL("/search/"),
+			Description: "Search the " + cfg.Title, Breadcrumbs: []Crumb{{Title: site.Home.Title(), URL: "/"}}})
 	}
 	page("404", &Data{Site: sd, Kind: "404", Title: "Page not found", URL: "/404.html", Permalink: cfg.AbsURL("/404.html")})
 
@@ -330,6 +341,9 @@ func Feed(site *content.Site, cfg *config.Config) []byte {
 // GeneratedURLs lists the site paths the renderer makes besides content pages.
 func GeneratedURLs(site *content.Site, cfg *config.Config) map[string]bool {
 	m := map[string]bool{"/404.html": true, "/robots.txt": true}
+	if cfg.SearchEnabled() {
+		m["/search/"] = true
+	}
 	if cfg.SitemapEnabled() {
 		m["/sitemap.xml"] = true
 	}

@@ -35,7 +35,7 @@ import (
 )
 
 // Kinds of layout, one template file each.
-var layoutKinds = []string{"home", "section", "page", "taxonomy", "term", "404", "alias"}
+var layoutKinds = []string{"home", "section", "page", "taxonomy", "term", "404", "alias", "search"}
 
 // Theme is a loaded theme: parsed templates and processed assets.
 type Theme struct {

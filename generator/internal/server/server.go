@@ -64,7 +64,37 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	w.Header().Set("Cache-Control", "no-cache")
+	// Serve a pre-compressed copy (name.br, name.gz) when the client takes it.
+	accept := r.Header.Get("Accept-Encoding")
+	for _, enc := range []struct{ token, ext string }{{"br", ".br"}, {"gzip", ".gz"}} {
+		if !acceptsEncoding(accept, enc.token) {
+			continue
+		}
+		if st, err := os.Stat(full + enc.ext); err == nil && st.Mode().IsRegular() {
+			if ct := mime.TypeByExtension(filepath.Ext(full)); ct != "" {
+				w.Header().Set("Content-Type", ct)
+			}
+			w.Header().Set("Content-Encoding", enc.token)
+			w.Header().Add("Vary", "Accept-Encoding")
+			http.ServeFile(w, r, full+enc.ext)
+			return
+		}
+	}
+	w.Header().Add("Vary", "Accept-Encoding")
 	http.ServeFile(w, r, full)
+}
+
+// acceptsEncoding reports whether an Accept-Encoding header allows token.
+func acceptsEncoding(header, token string) bool {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if !strings.EqualFold(strings.TrimSpace(name), token) {
+			continue
+		}
+		params = strings.ReplaceAll(params, " ", "")
+		return params != "q=0" && params != "q=0.0" && params != "q=0.00" && params != "q=0.000"
+	}
+	return false
 }
 
 // resolve maps a URL path to a file inside root, refusing anything that

@@ -95,3 +95,31 @@ func TestRealHTTPServer(t *testing.T) {
 		t.Error("dot-segment path served")
 	}
 }
+
+func TestPrecompressed(t *testing.T) {
+	root := t.TempDir()
+	for name, body := range map[string]string{"a.wasm": "raw", "a.wasm.br": "brotli", "a.wasm.gz": "gzip", "b.js": "plain"} {
+		if err := os.WriteFile(filepath.Join(root, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h := New(root)
+	for _, tt := range []struct{ path, accept, body, enc string }{
+		{"/a.wasm", "gzip, deflate, br", "brotli", "br"},
+		{"/a.wasm", "gzip", "gzip", "gzip"},
+		{"/a.wasm", "br;q=0, gzip", "gzip", "gzip"},
+		{"/a.wasm", "", "raw", ""},
+		{"/b.js", "br", "plain", ""},
+	} {
+		req := httptest.NewRequest("GET", tt.path, nil)
+		req.Header.Set("Accept-Encoding", tt.accept)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Body.String() != tt.body || rec.Header().Get("Content-Encoding") != tt.enc {
+			t.Errorf("%s with %q: %q encoding %q", tt.path, tt.accept, rec.Body.String(), rec.Header().Get("Content-Encoding"))
+		}
+		if tt.path == "/a.wasm" && rec.Header().Get("Content-Type") != "application/wasm" {
+			t.Errorf("content type %q", rec.Header().Get("Content-Type"))
+		}
+	}
+}

@@ -3,6 +3,9 @@ package site
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
 	"sync"
 
 	"github.com/andybalholm/brotli"
@@ -11,19 +14,40 @@ import (
 	"vepkb/generator/internal/par"
 	"vepkb/generator/internal/render"
 	"vepkb/generator/internal/search"
+	"vepkb/generator/internal/wasmclient"
 	"vepkb/generator/kbsearch/kbxwrite"
 )
 
 // SearchDir is the output folder of the search index.
-const SearchDir = "search/"
+const SearchDir = "search-index/"
 
 // BrotliQuality is the brotli level of pre-compressed index files: 9 is
 // within a few per cent of 11 in size at a fraction of the time.
 const BrotliQuality = 9
 
-// buildSearch indexes the site and writes the index files, each with .gz and
-// .br beside it. It returns the site path of the manifest.
-func buildSearch(l *Loaded, w render.Writer, workers int) (string, []diag.Diagnostic) {
+// buildSearch indexes the site and writes the index files and the search
+// engine, each with .gz and .br beside it. It returns their site paths.
+func buildSearch(l *Loaded, w render.Writer, workers int, logf func(string, ...any)) (render.SearchFiles, []diag.Diagnostic) {
+	var sf render.SearchFiles
+	engine, err := wasmclient.Build(logf)
+	if err != nil {
+		return sf, []diag.Diagnostic{diag.New("search engine", 0, 0, "%v", err)}
+	}
+	sf.Engine = "/assets/search/engine." + shortHash(engine.Wasm) + ".wasm"
+	sf.Runtime = "/assets/search/wasm_exec." + shortHash(engine.WasmExec) + ".js"
+	for _, f := range []struct {
+		rel  string
+		data []byte
+	}{
+		{sf.Engine, engine.Wasm}, {sf.Engine + ".br", engine.WasmBr}, {sf.Engine + ".gz", engine.WasmGz},
+	} {
+		if err := w.WriteFile(strings.TrimPrefix(f.rel, "/"), f.data); err != nil {
+			return sf, []diag.Diagnostic{diag.New(f.rel, 0, 0, "%v", err)}
+		}
+	}
+	if err := writeCompressed(w, strings.TrimPrefix(sf.Runtime, "/"), engine.WasmExec); err != nil {
+		return sf, []diag.Diagnostic{diag.New(sf.Runtime, 0, 0, "%v", err)}
+	}
 	type file struct {
 		name string
 		data []byte
@@ -37,12 +61,12 @@ func buildSearch(l *Loaded, w render.Writer, workers int) (string, []diag.Diagno
 		return nil
 	})
 	if err != nil {
-		return "", []diag.Diagnostic{diag.New("search index", 0, 0, "%v", err)}
+		return sf, []diag.Diagnostic{diag.New("search index", 0, 0, "%v", err)}
 	}
 	man.Extra = map[string]any{"synonyms": l.Config.Search.Synonyms}
 	name, data, err := kbxwrite.MarshalManifest(man)
 	if err != nil {
-		return "", []diag.Diagnostic{diag.New("search index", 0, 0, "%v", err)}
+		return sf, []diag.Diagnostic{diag.New("search index", 0, 0, "%v", err)}
 	}
 	files = append(files, file{name, data})
 	var list diag.List
@@ -54,7 +78,13 @@ func buildSearch(l *Loaded, w render.Writer, workers int) (string, []diag.Diagno
 			}
 		})
 	})
-	return "/" + SearchDir + name, list.Sorted()
+	sf.Index = "/" + SearchDir + name
+	return sf, list.Sorted()
+}
+
+func shortHash(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])[:10]
 }
 
 // writeCompressed writes data as rel, rel.gz and rel.br.

@@ -31,6 +31,7 @@ type Options struct {
 	BaseURL    string // overrides config baseURL when set
 	CheckOnly  bool   // validate everything, write nothing
 	Warn       func(string)
+	Info       func(string) // progress notes, such as compiling the search engine
 }
 
 // Result summarises a successful build.
@@ -55,6 +56,7 @@ type Loaded struct {
 	Theme   *render.Theme
 	Content *content.Site
 	Phases  []Phase
+	Logf    func(string, ...any) // progress notes (may be nil)
 }
 
 // Load runs every stage up to rendering: configuration, theme, content,
@@ -134,6 +136,9 @@ func Load(opt Options) (*Loaded, error) {
 	list.Add(linkcheck.Check(site)...)
 	phase("link check")
 	l := &Loaded{Config: cfg, Theme: theme, Content: site, Phases: phases}
+	if opt.Info != nil {
+		l.Logf = func(f string, a ...any) { opt.Info(fmt.Sprintf(f, a...)) }
+	}
 	if err := list.Err(); err != nil {
 		// Render to nowhere so that template errors are reported in the same run.
 		list.Add(Render(l, discard{}, workers(cfg))...)
@@ -233,7 +238,7 @@ func Render(l *Loaded, w render.Writer, workers int) []diag.Diagnostic {
 	var ds []diag.Diagnostic
 	opts := render.Options{Workers: workers}
 	if l.Config.SearchEnabled() {
-		opts.SearchIndex, ds = buildSearch(l, w, workers)
+		opts.Search, ds = buildSearch(l, w, workers, l.Logf)
 	}
 	ds = append(ds, render.Site(l.Content, l.Config, l.Theme, w, opts)...)
 	// Static files: the theme's, then the site's, then files beside content.

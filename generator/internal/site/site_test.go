@@ -499,7 +499,7 @@ func TestSearchIndexFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = res
-	entries, err := os.ReadDir(filepath.Join(root, "public", "search"))
+	entries, err := os.ReadDir(filepath.Join(root, "public", "search-index"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -512,8 +512,8 @@ func TestSearchIndexFiles(t *testing.T) {
 			kinds["br"]++
 		case strings.HasSuffix(name, ".gz"):
 			kinds["gz"]++
-			raw, _ := os.ReadFile(filepath.Join(root, "public", "search", strings.TrimSuffix(name, ".gz")))
-			zr, err := gzip.NewReader(bytes.NewReader([]byte(read(t, root, "search/"+name))))
+			raw, _ := os.ReadFile(filepath.Join(root, "public", "search-index", strings.TrimSuffix(name, ".gz")))
+			zr, err := gzip.NewReader(bytes.NewReader([]byte(read(t, root, "search-index/"+name))))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -538,7 +538,7 @@ func TestSearchIndexFiles(t *testing.T) {
 		Docs  int            `json:"docs"`
 		Extra map[string]any `json:"extra"`
 	}
-	if err := json.Unmarshal([]byte(read(t, root, "search/"+manifest)), &man); err != nil {
+	if err := json.Unmarshal([]byte(read(t, root, "search-index/"+manifest)), &man); err != nil {
 		t.Fatal(err)
 	}
 	if man.Docs < 10 || man.Extra["synonyms"] == nil {

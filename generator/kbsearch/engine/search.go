@@ -120,6 +120,9 @@ func Run(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl, 
 			sel[t] = true
 		}
 		for _, t := range fr.Terms.Terms() {
+			if t.Term == "" {
+				continue // sections outside any guide
+			}
 			res.Facets[name] = append(res.Facets[name], Facet{Term: t.Term, Count: t.Count, Selected: sel[t.Term]})
 		}
 	}

@@ -1,0 +1,285 @@
+// Site search: loads the WebAssembly engine on the first interaction with
+// a search field (never on page load), then searches the prebuilt index in
+// the browser. Works as a combobox in the header and as the search page.
+(function () {
+  "use strict";
+  var form = document.getElementById("site-search");
+  if (!form) return;
+  var cfg = { index: form.dataset.index, engine: form.dataset.engine, runtime: form.dataset.runtime };
+  var indexBase = cfg.index.slice(0, cfg.index.lastIndexOf("/") + 1);
+  var enginePromise = null;
+
+  function supported() {
+    return typeof WebAssembly === "object" && typeof fetch === "function" && typeof Promise === "function";
+  }
+
+  // kbFetch is called by the engine for each index page it needs.
+  window.kbFetch = function (name) {
+    return fetch(indexBase + name).then(function (r) {
+      if (!r.ok) throw new Error("index page " + name + ": HTTP " + r.status);
+      return r.arrayBuffer();
+    }).then(function (b) { return new Uint8Array(b); });
+  };
+
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      var s = document.createElement("script");
+      s.src = src;
+      s.onload = resolve;
+      s.onerror = function () { reject(new Error("could not load " + src)); };
+      document.head.appendChild(s);
+    });
+  }
+
+  function instantiate(go) {
+    var req = fetch(cfg.engine);
+    if (WebAssembly.instantiateStreaming) {
+      return WebAssembly.instantiateStreaming(req, go.importObject).catch(function () {
+        return fetch(cfg.engine).then(bytesOf).then(function (b) { return WebAssembly.instantiate(b, go.importObject); });
+      });
+    }
+    return req.then(bytesOf).then(function (b) { return WebAssembly.instantiate(b, go.importObject); });
+  }
+
+  function bytesOf(r) {
+    if (!r.ok) throw new Error("search engine: HTTP " + r.status);
+    return r.arrayBuffer();
+  }
+
+  function engine() {
+    if (enginePromise) return enginePromise;
+    if (!supported()) return Promise.reject(new Error("This browser cannot run the search (it needs WebAssembly)."));
+    enginePromise = loadScript(cfg.runtime).then(function () {
+      var go = new window.Go();
+      var ready = new Promise(function (resolve) { window.kbSearchReady = resolve; });
+      return instantiate(go).then(function (result) {
+        go.run(result.instance);
+        return ready;
+      });
+    }).then(function () {
+      return fetch(cfg.index).then(function (r) {
+        if (!r.ok) throw new Error("search index: HTTP " + r.status);
+        return r.json();
+      });
+    }).then(function (manifest) {
+      return window.kbSearch.open(manifest);
+    }).then(function () { return window.kbSearch; });
+    enginePromise.catch(function () { enginePromise = null; });
+    return enginePromise;
+  }
+
+  // Snippets are escaped text with <mark> around matches: keep only that.
+  function snippetNodes(html) {
+    var t = document.createElement("template");
+    t.innerHTML = html;
+    var frag = document.createDocumentFragment();
+    t.content.childNodes.forEach(function (n) {
+      if (n.nodeType === 3) frag.appendChild(document.createTextNode(n.textContent));
+      else if (n.nodeName === "MARK") {
+        var m = document.createElement("mark");
+        m.textContent = n.textContent;
+        frag.appendChild(m);
+      } else frag.appendChild(document.createTextNode(n.textContent));
+    });
+    return frag;
+  }
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = text;
+    return e;
+  }
+
+  function errorText(err) {
+    return "Search is unavailable: " + (err && err.message ? err.message : err) + ". Check your connection and try again.";
+  }
+
+  // ---- Header combobox ----
+  var input = document.getElementById("site-search-input");
+  var popup = form.querySelector(".site-search-popup");
+  var listbox = document.getElementById("site-search-listbox");
+  var status = form.querySelector(".site-search-status");
+  var active = -1, options = [], seq = 0, timer = null;
+
+  function openPopup(open) {
+    popup.hidden = !open;
+    input.setAttribute("aria-expanded", open ? "true" : "false");
+    if (!open) setActive(-1);
+  }
+
+  function setActive(i) {
+    options.forEach(function (o, j) { o.setAttribute("aria-selected", j === i ? "true" : "false"); });
+    active = i;
+    if (i >= 0 && options[i]) {
+      input.setAttribute("aria-activedescendant", options[i].id);
+      options[i].scrollIntoView({ block: "nearest" });
+    } else input.removeAttribute("aria-activedescendant");
+  }
+
+  function suggest() {
+    var q = input.value;
+    var my = ++seq;
+    if (!q.trim()) { listbox.textContent = ""; options = []; openPopup(false); return; }
+    openPopup(true);
+    if (!enginePromise) status.textContent = "Loading search…";
+    engine().then(function (kb) {
+      return kb.search({ q: q, prefix: true, size: 8 });
+    }).then(function (res) {
+      if (my !== seq) return;
+      listbox.textContent = "";
+      options = [];
+      res.hits.forEach(function (h, i) {
+        var li = el("li", "site-search-option");
+        li.id = "site-search-option-" + i;
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", "false");
+        li.dataset.url = h.url;
+        var a = el("a", null);
+        a.href = h.url;
+        a.tabIndex = -1;
+        a.appendChild(el("span", "site-search-crumb", h.crumb));
+        var sn = el("span", "site-search-snippet");
+        sn.appendChild(snippetNodes(h.snippet));
+        a.appendChild(sn);
+        li.appendChild(a);
+        listbox.appendChild(li);
+        options.push(li);
+      });
+      status.textContent = res.total ? res.total + (res.total === 1 ? " result" : " results") + " — Enter opens all" : (res.message || "No results");
+      setActive(-1);
+    }).catch(function (err) {
+      if (my !== seq) return;
+      status.textContent = errorText(err);
+    });
+  }
+
+  input.addEventListener("focus", function () { engine().catch(function () {}); });
+  input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(suggest, 120); });
+  input.addEventListener("keydown", function (e) {
+    if (e.key === "ArrowDown") {
+      e.preventDefault();
+      if (popup.hidden && input.value.trim()) { suggest(); return; }
+      if (options.length) setActive((active + 1) % options.length);
+    } else if (e.key === "ArrowUp") {
+      e.preventDefault();
+      if (options.length) setActive(active <= 0 ? options.length - 1 : active - 1);
+    } else if (e.key === "Enter") {
+      if (active >= 0 && options[active]) { e.preventDefault(); window.location.href = options[active].dataset.url; }
+    } else if (e.key === "Escape") {
+      if (!popup.hidden) { e.preventDefault(); openPopup(false); } else { input.value = ""; }
+    }
+  });
+  listbox.addEventListener("mousedown", function (e) { e.preventDefault(); });
+  document.addEventListener("click", function (e) { if (!form.contains(e.target)) openPopup(false); });
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
+    var t = e.target;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    e.preventDefault();
+    var target = document.getElementById("search-page-input") || input;
+    target.focus();
+    target.select();
+  });
+
+  // ---- Search page ----
+  var page = document.getElementById("search-page");
+  if (!page) return;
+  var pageInput = document.getElementById("search-page-input");
+  var summary = document.getElementById("search-summary");
+  var results = document.getElementById("search-results");
+  var facetsBox = document.getElementById("search-facets");
+  var more = document.getElementById("search-more");
+  var facetNames = { guide: "Guide", audiences: "Audience", tags: "Tag" };
+  var state = readURL(), pageSeq = 0;
+
+  function readURL() {
+    var p = new URLSearchParams(window.location.search);
+    var f = {};
+    ["guide", "audiences", "tags"].forEach(function (k) { var v = p.getAll(k); if (v.length) f[k] = v; });
+    return { q: p.get("q") || "", filters: f, from: 0 };
+  }
+
+  function writeURL() {
+    var p = new URLSearchParams();
+    if (state.q) p.set("q", state.q);
+    Object.keys(state.filters).forEach(function (k) { state.filters[k].forEach(function (v) { p.append(k, v); }); });
+    history.replaceState(null, "", window.location.pathname + (p.toString() ? "?" + p.toString() : ""));
+  }
+
+  function run(append) {
+    var my = ++pageSeq;
+    if (!state.q.trim()) { summary.textContent = "Type words to search."; results.textContent = ""; more.hidden = true; facetsBox.hidden = true; return; }
+    summary.textContent = enginePromise ? "Searching…" : "Loading search…";
+    engine().then(function (kb) {
+      return kb.search({ q: state.q, filters: state.filters, from: state.from, size: 10 });
+    }).then(function (res) {
+      if (my !== pageSeq) return;
+      if (!append) results.textContent = "";
+      res.hits.forEach(function (h) {
+        var li = el("li", "search-result");
+        var a = el("a", "search-result-title", h.heading && h.heading !== h.title ? h.title + " — " + h.heading : h.title);
+        a.href = h.url;
+        li.appendChild(a);
+        li.appendChild(el("p", "search-result-crumb", h.crumb));
+        var p = el("p", "search-result-snippet");
+        p.appendChild(snippetNodes(h.snippet));
+        li.appendChild(p);
+        results.appendChild(li);
+      });
+      summary.textContent = res.total ? res.total + (res.total === 1 ? " result" : " results") + " for “" + state.q + "”" : (res.message || "No results") + (res.total === 0 && res.message === "No results." ? " Try other words, or fewer filters." : "");
+      more.hidden = state.from + res.hits.length >= res.total;
+      renderFacets(res.facets || {});
+    }).catch(function (err) {
+      if (my !== pageSeq) return;
+      summary.textContent = errorText(err);
+    });
+  }
+
+  function renderFacets(facets) {
+    facetsBox.textContent = "";
+    var any = false;
+    ["guide", "audiences", "tags"].forEach(function (name) {
+      var list = facets[name] || [];
+      if (!list.length) return;
+      any = true;
+      var fs = el("fieldset", "search-facet");
+      fs.appendChild(el("legend", null, facetNames[name]));
+      list.forEach(function (f, i) {
+        var id = "facet-" + name + "-" + i;
+        var row = el("div", "search-facet-row");
+        var cb = document.createElement("input");
+        cb.type = "checkbox";
+        cb.id = id;
+        cb.checked = !!f.selected;
+        cb.addEventListener("change", function () {
+          var cur = state.filters[name] || [];
+          cur = cb.checked ? cur.concat([f.term]) : cur.filter(function (t) { return t !== f.term; });
+          if (cur.length) state.filters[name] = cur; else delete state.filters[name];
+          state.from = 0;
+          writeURL();
+          run(false);
+        });
+        var label = el("label", null, f.term + " (" + f.count + ")");
+        label.htmlFor = id;
+        row.appendChild(cb);
+        row.appendChild(label);
+        fs.appendChild(row);
+      });
+      facetsBox.appendChild(fs);
+    });
+    facetsBox.hidden = !any;
+  }
+
+  page.querySelector("form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    state.q = pageInput.value;
+    state.from = 0;
+    writeURL();
+    run(false);
+  });
+  more.addEventListener("click", function () { state.from += 10; run(true); });
+  pageInput.value = state.q;
+  if (!supported()) { summary.textContent = "This browser cannot run the search (it needs WebAssembly). Browse the guides instead."; return; }
+  if (state.q) run(false); else summary.textContent = "Type words to search.";
+})();
