@@ -12,6 +12,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 
@@ -310,9 +311,15 @@ func TestEngineMatchesBleveSearch(t *testing.T) {
 			}
 		}
 		for fname, fr := range want.Facets {
-			for i, term := range fr.Terms.Terms() {
+			var terms []*bsearch.TermFacet
+			for _, tf := range fr.Terms.Terms() {
+				if tf.Term != "" { // the engine leaves out sections outside any guide
+					terms = append(terms, tf)
+				}
+			}
+			for i, term := range terms {
 				if i >= len(got.Facets[fname]) || got.Facets[fname][i].Term != term.Term || got.Facets[fname][i].Count != term.Count {
-					t.Errorf("%s facet %s: %v, bleve %v", name, fname, got.Facets[fname], fr.Terms.Terms())
+					t.Errorf("%s facet %s: %v, bleve %v", name, fname, got.Facets[fname], terms)
 					break
 				}
 			}
