@@ -128,6 +128,7 @@
     }).then(function (res) {
       if (my !== seq) return;
       listbox.textContent = "";
+      listbox.dataset.query = q;
       options = [];
       res.hits.forEach(function (h, i) {
         var li = el("li", "site-search-option");

@@ -1,0 +1,215 @@
+package search_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"vepkb/generator/internal/server"
+	"vepkb/generator/internal/site"
+)
+
+// chromium returns the browser to drive, skipping the test when there is
+// none (under CI the browser is required).
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("no Chromium found: CI must install it (apt-get install -y chromium)")
+	}
+	t.Skip("Chromium not installed: apt-get install -y chromium to run browser tests")
+	return ""
+}
+
+func browser(t *testing.T) (context.Context, context.CancelFunc) {
+	exe := chromium(t)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe),
+		chromedp.Flag("headless", true),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelC := chromedp.NewContext(actx)
+	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	return ctx, func() { cancelT(); cancelC(); cancelA() }
+}
+
+// builtSite builds the repository's knowledge base (with search) once.
+func builtSite(t *testing.T) string {
+	t.Helper()
+	root, _ := filepath.Abs("../../..")
+	dest := filepath.Join(t.TempDir(), "public")
+	if _, err := site.Build(site.Options{Root: root, Dest: dest}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dest, "search", "index.html")); err != nil {
+		t.Fatal("search page not built: is [search] enabled in config.toml?")
+	}
+	return dest
+}
+
+// page wraps a browser tab for short test steps.
+type page struct {
+	t   *testing.T
+	ctx context.Context
+}
+
+func (p page) do(steps ...chromedp.Action[chromedp.Void]) {
+	p.t.Helper()
+	if err := chromedp.Do(p.ctx, steps...); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+func (p page) text(sel string) string {
+	p.t.Helper()
+	s, err := chromedp.Run(p.ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return s
+}
+
+func (p page) eval(expr string) string {
+	p.t.Helper()
+	s, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](expr))
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return s
+}
+
+func (p page) waitFor(expr string) {
+	p.t.Helper()
+	if _, err := chromedp.Run(p.ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		p.t.Fatalf("waiting for %s: %v", expr, err)
+	}
+}
+
+func (p page) attr(sel, name string) string {
+	p.t.Helper()
+	r, err := chromedp.Run(p.ctx, chromedp.AttributeValue(chromedp.CSS(sel), name))
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return r.Value
+}
+
+func TestSearchInBrowser(t *testing.T) {
+	ctx, cancel := browser(t)
+	defer cancel()
+	dest := builtSite(t)
+	srv := httptest.NewServer(server.New(dest))
+	defer srv.Close()
+	p := page{t, ctx}
+
+	p.do(chromedp.Navigate(srv.URL + "/search/?q=dynamic+security"))
+	p.waitFor(`document.querySelectorAll('#search-results li').length > 0`)
+	summary := p.text("#search-summary")
+	hits := p.eval(`String(document.querySelectorAll('#search-results li').length)`)
+	snippet := p.eval(`document.querySelector('#search-results li .search-result-snippet').innerHTML`)
+	if !strings.Contains(summary, "results for") || hits != "10" {
+		t.Errorf("summary %q, %s hits shown", summary, hits)
+	}
+	if !strings.Contains(snippet, "<mark>") {
+		t.Errorf("no <mark> in snippet %q", snippet)
+	}
+
+	// More results on demand.
+	p.do(chromedp.Click(chromedp.CSS("#search-more")))
+	p.waitFor(`document.querySelectorAll('#search-results li').length > 10`)
+
+	// A facet filters the results and goes into the URL.
+	p.waitFor(`document.querySelectorAll('#search-facets input[type=checkbox]').length > 0`)
+	p.do(chromedp.Click(chromedp.CSS(`#search-facets fieldset:nth-of-type(2) input[type=checkbox]`)))
+	p.waitFor(`document.getElementById('search-summary').textContent !== ` + jsString(summary) +
+		` && document.getElementById('search-summary').textContent.indexOf('results for') >= 0`)
+	if url := p.eval(`location.search`); !strings.Contains(url, "audiences=") {
+		t.Errorf("facet not in the URL: %s", url)
+	}
+
+	// A typo still finds results; the URL opens the search on reload.
+	p.do(chromedp.Navigate(srv.URL + "/search/?q=rehabilitaton"))
+	p.waitFor(`document.getElementById('search-summary').textContent.indexOf('results for') >= 0`)
+
+	// Bad input: no crash, a message.
+	p.do(chromedp.Navigate(srv.URL + "/search/?q=the+and+of"))
+	p.waitFor(`document.getElementById('search-summary').textContent.indexOf('common words') >= 0`)
+
+	// The header field: "/" focuses it, typing suggests, arrows select, Escape closes.
+	p.do(chromedp.Navigate(srv.URL+"/safeguards/"), chromedp.WaitReady(chromedp.CSS("#site-search-input")))
+	p.do(chromedp.KeyEvent("/"))
+	if id := p.eval(`document.activeElement.id`); id != "site-search-input" {
+		t.Errorf("'/' focused %q", id)
+	}
+	// DevTools delivers the "/" character separately from its keydown, which a
+	// real keyboard does not; clear it before typing.
+	p.eval(`document.getElementById('site-search-input').value = ''`)
+	p.do(chromedp.KeyEvent("vetting"))
+	p.waitFor(`document.getElementById('site-search-listbox').dataset.query === 'vetting' && document.querySelectorAll('#site-search-listbox [role=option]').length > 0`)
+	p.do(chromedp.KeyEvent(kb.ArrowDown)) // ArrowDown
+	if id := p.attr("#site-search-input", "aria-activedescendant"); id != "site-search-option-0" {
+		t.Errorf("active option %q", id)
+	}
+	p.do(chromedp.KeyEvent(kb.Escape)) // Escape
+	if exp := p.attr("#site-search-input", "aria-expanded"); exp != "false" {
+		t.Errorf("aria-expanded after Escape: %q", exp)
+	}
+	// Enter on a suggestion opens it.
+	p.do(chromedp.KeyEvent(" training"))
+	p.waitFor(`document.getElementById('site-search-listbox').dataset.query === 'vetting training' && document.querySelectorAll('#site-search-listbox [role=option]').length > 0`)
+	want := p.eval(`document.getElementById('site-search-option-0').dataset.url`)
+	p.do(chromedp.KeyEvent(kb.ArrowDown))
+	if id := p.attr("#site-search-input", "aria-activedescendant"); id != "site-search-option-0" {
+		t.Fatalf("active option %q before Enter", id)
+	}
+	p.do(chromedp.KeyEvent(kb.Enter), chromedp.Sleep(time.Second))
+	if got := p.eval(`location.pathname + location.hash`); got != want {
+		t.Errorf("Enter opened %q, want %q", got, want)
+	}
+}
+
+func jsString(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
+
+// TestSearchIndexDownloadFails checks the message shown when index pages
+// cannot be fetched.
+func TestSearchIndexDownloadFails(t *testing.T) {
+	ctx, cancel := browser(t)
+	defer cancel()
+	dest := builtSite(t)
+	files := server.New(dest)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, ".kbx") {
+			http.Error(w, "gone", http.StatusServiceUnavailable)
+			return
+		}
+		files.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	p := page{t, ctx}
+	p.do(chromedp.Navigate(srv.URL + "/search/?q=prison"))
+	p.waitFor(`document.getElementById('search-summary').textContent.indexOf('unavailable') >= 0`)
+	if s := p.text("#search-summary"); !strings.Contains(s, "503") {
+		t.Errorf("summary %q", s)
+	}
+}
