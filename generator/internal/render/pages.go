@@ -36,7 +36,7 @@ type SiteData struct {
 	Taxonomies   []*content.Taxonomy
 	Content      *content.Site
 	Config       *config.Config
-	FeedURL      string // site path of the Atom feed, or "" when off
+	FeedURL      string      // site path of the Atom feed, or "" when off
 	Search       SearchFiles // empty when search is off
 }
 
