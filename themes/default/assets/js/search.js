@@ -171,6 +171,14 @@
       if (!popup.hidden) { e.preventDefault(); openPopup(false); } else { input.value = ""; }
     }
   });
+  // Enter submits the form when no suggestion is chosen; when one is, open it
+  // (some input methods deliver Enter as a separate character).
+  form.addEventListener("submit", function (e) {
+    if (active >= 0 && options[active]) {
+      e.preventDefault();
+      window.location.href = options[active].dataset.url;
+    }
+  });
   listbox.addEventListener("mousedown", function (e) { e.preventDefault(); });
   document.addEventListener("click", function (e) { if (!form.contains(e.target)) openPopup(false); });
   document.addEventListener("keydown", function (e) {
