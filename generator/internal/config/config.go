@@ -81,7 +81,7 @@ type Search struct {
 	// Synonyms are groups of words or phrases searched as one at query time
 	// (British and American spellings, acronyms, terms in other languages).
 	Synonyms [][]string `toml:"synonyms"`
-	// PageSize is the target size in bytes of an index page (default 16384).
+	// PageSize is the target size in bytes of an index page (default 8192).
 	PageSize int `toml:"pageSize"`
 }
 

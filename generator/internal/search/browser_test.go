@@ -2,6 +2,7 @@ package search_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -90,7 +91,7 @@ func (p page) text(sel string) string {
 
 func (p page) eval(expr string) string {
 	p.t.Helper()
-	s, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](expr))
+	s, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](expr, chromedp.EvalAwaitPromise))
 	if err != nil {
 		p.t.Fatal(err)
 	}
@@ -211,5 +212,56 @@ func TestSearchIndexDownloadFails(t *testing.T) {
 	p.waitFor(`document.getElementById('search-summary').textContent.indexOf('unavailable') >= 0`)
 	if s := p.text("#search-summary"); !strings.Contains(s, "503") {
 		t.Errorf("summary %q", s)
+	}
+}
+
+// TestSearchTransferBudget measures, in Chromium over HTTP with brotli, what
+// the search downloads: nothing on page load, the engine once, then the page
+// and index pages for a first query, and index pages for a later one. It
+// asserts the byte budgets and logs warm query times (times are not
+// asserted: the machine is shared and noisy).
+func TestSearchTransferBudget(t *testing.T) {
+	ctx, cancel := browser(t)
+	defer cancel()
+	dest := builtSite(t)
+	srv := httptest.NewServer(server.New(dest))
+	defer srv.Close()
+	p := page{t, ctx}
+
+	p.do(chromedp.Navigate(srv.URL + "/"))
+	p.waitFor(`document.readyState === 'complete'`)
+	if n := p.eval(`String(performance.getEntriesByType('resource').filter(e => /\.wasm|wasm_exec|search-index/.test(e.name)).length)`); n != "0" {
+		t.Errorf("the engine or the index loaded with the page (%s requests)", n)
+	}
+
+	p.do(chromedp.Navigate(srv.URL + "/search/?q=dynamic+security"))
+	p.waitFor(`document.querySelectorAll('#search-results li').length > 0`)
+	engine := p.eval(`String(performance.getEntriesByType('resource').filter(e => /\.wasm|wasm_exec/.test(e.name)).reduce((a, e) => a + e.transferSize, 0))`)
+	first := p.eval(`String(performance.getEntriesByType('navigation')[0].transferSize + performance.getEntriesByType('resource').filter(e => !/\.wasm|wasm_exec/.test(e.name)).reduce((a, e) => a + e.transferSize, 0))`)
+	requests := p.eval(`String(performance.getEntriesByType('resource').filter(e => /search-index/.test(e.name)).length)`)
+	mark := p.eval(`String(performance.now())`)
+	p.do(chromedp.SetValue(chromedp.CSS("#search-page-input"), "family contact during custody"), chromedp.Click(chromedp.CSS(".search-page-form button")))
+	p.waitFor(`document.getElementById('search-summary').textContent.indexOf('family contact') >= 0`)
+	later := p.eval(`String(performance.getEntriesByType('resource').filter(e => e.startTime >= ` + mark + `).reduce((a, e) => a + e.transferSize, 0))`)
+	warm := p.eval(`(async () => {
+		const qs = ["dynamic security", "rehabilitaton", "\"information sharing\"", "families -children", "risk assessment", "vetting"];
+		for (const q of qs) await kbSearch.search({q: q, size: 10});
+		const times = [];
+		for (let i = 0; i < 5; i++) for (const q of qs) { const t0 = performance.now(); await kbSearch.search({q: q, size: 10}); times.push(performance.now() - t0); }
+		times.sort((a, b) => a - b);
+		return times[Math.floor(times.length / 2)].toFixed(1);
+	})()`)
+	laterRequests := p.eval(`String(performance.getEntriesByType('resource').filter(e => e.startTime >= ` + mark + `).length)`)
+	t.Logf("engine %s bytes; first query %s bytes (page, stylesheet, scripts, index: %s index requests); later query %s bytes (%s requests); warm query median %s ms",
+		engine, first, requests, later, laterRequests, warm)
+	for _, c := range []struct {
+		name  string
+		value string
+		limit int
+	}{{"engine", engine, 1500 << 10}, {"first query", first, 300 << 10}, {"later query", later, 50 << 10}} {
+		var n int
+		if _, err := fmt.Sscan(c.value, &n); err != nil || n <= 0 || n > c.limit {
+			t.Errorf("%s: %s bytes, budget %d", c.name, c.value, c.limit)
+		}
 	}
 }

@@ -3,7 +3,7 @@
 // searchers, scorers, collectors, facets and highlighters run over it.
 //
 // The index is a set of sorted key/value tables cut into small pages (about
-// 16 KiB before compression), each page a separate content-addressed file,
+// 8 KiB before compression), each page a separate content-addressed file,
 // plus one JSON manifest with the directory of every table. A reader fetches
 // only the pages a query touches, through a PageSource: files on disk
 // natively, HTTP requests in the browser.
@@ -25,7 +25,7 @@ import (
 
 // DefaultPageSize is the target size of a page before compression. Small
 // pages cut what a cold query downloads; the manifest grows as they shrink.
-const DefaultPageSize = 16 << 10
+const DefaultPageSize = 8 << 10
 
 // Output receives the files of an index.
 type Output func(name string, data []byte) error
