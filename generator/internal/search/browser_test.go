@@ -265,3 +265,36 @@ func TestSearchTransferBudget(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchSlowLink logs how long a cold query takes when every index
+// request waits 100 ms, as on a slow mobile link: with pages prefetched in
+// parallel the query waits a few round trips, not one per page. Logged only.
+func TestSearchSlowLink(t *testing.T) {
+	ctx, cancel := browser(t)
+	defer cancel()
+	dest := builtSite(t)
+	files := server.New(dest)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.URL.Path, "/search-index/") {
+			time.Sleep(100 * time.Millisecond)
+		}
+		files.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	p := page{t, ctx}
+	// Load the engine first, so that only index requests are timed.
+	p.do(chromedp.Navigate(srv.URL + "/search/?q=prison"))
+	p.waitFor(`document.getElementById('search-summary').textContent.indexOf('results for') >= 0`)
+	p.do(chromedp.Navigate(srv.URL + "/search/"))
+	p.waitFor(`typeof kbSearch === 'object' || document.readyState === 'complete'`)
+	ms := p.eval(`(async () => {
+		const f = document.querySelector('.search-page-form');
+		document.getElementById('search-page-input').value = 'family contact during custody';
+		const t0 = performance.now();
+		f.querySelector('button').click();
+		while (document.getElementById('search-summary').textContent.indexOf('results for') < 0) await new Promise(r => setTimeout(r, 10));
+		return (performance.now() - t0).toFixed(0);
+	})()`)
+	reqs := p.eval(`String(performance.getEntriesByType('resource').filter(e => /search-index/.test(e.name)).length)`)
+	t.Logf("cold query with 100 ms per index request: %s ms for %s index requests (engine download excluded)", ms, reqs)
+}

@@ -99,6 +99,7 @@ func Search(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImp
 // Run executes a built query: collect the top hits with facets, then load
 // stored fields and snippets for the hits returned.
 func Run(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl, q Node, from, size int, filters map[string][]string, res *Result) (*Result, error) {
+	prefetch(r, m, q)
 	searcher, err := q.Searcher(ctx, r, m, search.SearcherOptions{IncludeTermVectors: true})
 	if err != nil {
 		return nil, err
@@ -127,6 +128,13 @@ func Run(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl, 
 		}
 	}
 	hl := Highlighter()
+	if p, ok := r.(Prefetcher); ok {
+		ids := make([]string, 0, len(coll.Results()))
+		for _, dm := range coll.Results() {
+			ids = append(ids, dm.ID)
+		}
+		p.PrefetchDocs(ids)
+	}
 	for _, dm := range coll.Results() {
 		doc, err := r.Document(dm.ID)
 		if err != nil {

@@ -1,0 +1,93 @@
+package kbx
+
+import (
+	"context"
+	"strconv"
+	"sync"
+)
+
+// Prefetch fetches, in parallel, every page not yet cached that holds one
+// of keys in table or overlaps one of ranges ([start, end) pairs). A query
+// then runs on cached pages instead of fetching them one by one: on a slow
+// link the wait is one round trip, not one per page. Errors are left for the
+// reads that need the pages.
+func (ix *Index) Prefetch(ctx context.Context, table string, keys [][]byte, ranges [][2][]byte) {
+	t := ix.man.Tables[table]
+	if t == nil {
+		return
+	}
+	want := map[string]bool{}
+	for _, k := range keys {
+		if pi := pageFor(t, k); pi >= 0 {
+			want[t.Files[pi]] = true
+		}
+	}
+	for _, r := range ranges {
+		pi := max(pageFor(t, r[0]), 0)
+		for ; pi < len(t.Files); pi++ {
+			if r[1] != nil && string(t.First[pi]) >= string(r[1]) {
+				break
+			}
+			want[t.Files[pi]] = true
+		}
+	}
+	ix.fetchAll(ctx, want)
+}
+
+// PrefetchDocs fetches the stored-field pages of documents (external ids).
+func (ix *Index) PrefetchDocs(ctx context.Context, ids []string) {
+	var keys [][]byte
+	for _, id := range ids {
+		if n, err := strconv.ParseUint(id, 10, 64); err == nil {
+			keys = append(keys, DocKey(n))
+		}
+	}
+	ix.Prefetch(ctx, TableStored, keys, nil)
+}
+
+func (ix *Index) fetchAll(ctx context.Context, names map[string]bool) {
+	ix.mu.Lock()
+	for n := range names {
+		if ix.pages[n] != nil {
+			delete(names, n)
+		}
+	}
+	ix.mu.Unlock()
+	var wg sync.WaitGroup
+	for n := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _ = ix.page(ctx, n)
+		}()
+	}
+	wg.Wait()
+}
+
+// Prefetch implements the engine's prefetching hook for this reader.
+func (r *Reader) Prefetch(terms [][2]string, prefixes [][2]string) {
+	var keys [][]byte
+	for _, ft := range terms {
+		keys = append(keys, TermKey(ft[0], []byte(ft[1])))
+	}
+	var ranges [][2][]byte
+	for _, fp := range prefixes {
+		start := TermKey(fp[0], []byte(fp[1]))
+		end := append(TermKey(fp[0], []byte(fp[1])), 0xff)
+		if fp[1] == "" {
+			end = append([]byte(fp[0]), 1)
+		}
+		ranges = append(ranges, [2][]byte{start, end})
+	}
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); r.ix.Prefetch(r.ctx, TablePostings, keys, nil) }()
+	go func() { defer wg.Done(); r.ix.Prefetch(r.ctx, TableDict, nil, ranges) }()
+	if r.ix.man.Facets != "" {
+		_, _ = r.ix.loadFacets(r.ctx)
+	}
+	wg.Wait()
+}
+
+// PrefetchDocs implements the engine's prefetching hook for stored fields.
+func (r *Reader) PrefetchDocs(ids []string) { r.ix.PrefetchDocs(r.ctx, ids) }
