@@ -5,13 +5,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 )
 
 // corpus generates (once per process) a synthetic site of n pages with the
 // shared gencorpus tool, plus the repository's config and theme. It skips
 // the benchmark when the tool is not beside the repository.
-func corpus(b *testing.B, n int) string {
+func corpus(b *testing.B, n int, search bool) string {
 	b.Helper()
 	gen := filepath.Join(repoRoot(b), "..", "shared", "bench", "gencorpus")
 	if _, err := os.Stat(gen); err != nil {
@@ -28,6 +29,9 @@ func corpus(b *testing.B, n int) string {
 	if err != nil {
 		b.Fatal(err)
 	}
+	if !search {
+		cfg = []byte(strings.Replace(string(cfg), "[search]\nenabled = true", "[search]\nenabled = false", 1))
+	}
 	if err := os.WriteFile(filepath.Join(dir, "config.toml"), cfg, 0o644); err != nil {
 		b.Fatal(err)
 	}
@@ -36,8 +40,8 @@ func corpus(b *testing.B, n int) string {
 	return dir
 }
 
-func benchBuild(b *testing.B, n int) {
-	root := corpus(b, n)
+func benchBuild(b *testing.B, n int, search bool) {
+	root := corpus(b, n, search)
 	dest := filepath.Join(b.TempDir(), "public")
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -50,14 +54,17 @@ func benchBuild(b *testing.B, n int) {
 }
 
 // BenchmarkBuild1k is a full build of the 1,000-page synthetic corpus.
-func BenchmarkBuild1k(b *testing.B) { benchBuild(b, 1000) }
+func BenchmarkBuild1k(b *testing.B) { benchBuild(b, 1000, false) }
 
 // BenchmarkBuild10k is a full build of the 10,000-page synthetic corpus.
-func BenchmarkBuild10k(b *testing.B) { benchBuild(b, 10000) }
+func BenchmarkBuild10k(b *testing.B) { benchBuild(b, 10000, false) }
+
+// BenchmarkBuild10kSearch is BenchmarkBuild10k with the search index.
+func BenchmarkBuild10kSearch(b *testing.B) { benchBuild(b, 10000, true) }
 
 // BenchmarkLoad10k runs every stage but writing output (what "check" does).
 func BenchmarkLoad10k(b *testing.B) {
-	root := corpus(b, 10000)
+	root := corpus(b, 10000, false)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if _, err := Load(Options{Root: root}); err != nil {
@@ -74,7 +81,7 @@ func (discardWriter) CopyFile(string, string) error  { return nil }
 // BenchmarkRender10k renders every output of the 10,000-page corpus without
 // writing files, to separate template and minifier time from disk time.
 func BenchmarkRender10k(b *testing.B) {
-	root := corpus(b, 10000)
+	root := corpus(b, 10000, false)
 	l, err := Load(Options{Root: root})
 	if err != nil {
 		b.Fatal(err)
