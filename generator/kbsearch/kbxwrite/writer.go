@@ -13,12 +13,12 @@ import (
 	"runtime"
 	"sort"
 	"strconv"
-	"sync"
 
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
 
+	"vepkb/generator/internal/par"
 	"vepkb/generator/kbsearch/kbx"
 )
 
@@ -67,22 +67,10 @@ func Build(m *mapping.IndexMappingImpl, docs []any, pageSize int, out kbx.Output
 	errs := make([]error, chunk)
 	for base := 0; base < len(docs); base += chunk {
 		end := min(base+chunk, len(docs))
-		var wg sync.WaitGroup
-		next := make(chan int, chunk)
-		for w := 0; w < workers; w++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := range next {
-					an[i-base], errs[i-base] = analyze(m, kbx.ExternalID(uint64(i), digits), docs[i])
-				}
-			}()
-		}
-		for i := base; i < end; i++ {
-			next <- i
-		}
-		close(next)
-		wg.Wait()
+		par.For(end-base, workers, func(j int) {
+			i := base + j
+			an[j], errs[j] = analyze(m, kbx.ExternalID(uint64(i), digits), docs[i])
+		})
 		for i := base; i < end; i++ {
 			if err := errs[i-base]; err != nil {
 				return nil, fmt.Errorf("document %d: %w", i, err)
