@@ -91,7 +91,15 @@ func Build(logf func(string, ...any)) (*Engine, error) {
 		if err := os.MkdirAll(cacheDir, 0o755); err != nil {
 			return nil, err
 		}
-		tmp := out + ".tmp"
+		// Several builds (test packages run in parallel) may compile at once:
+		// each writes its own file and renames it into place.
+		f, err := os.CreateTemp(cacheDir, key+"-*.tmp")
+		if err != nil {
+			return nil, err
+		}
+		tmp := f.Name()
+		f.Close()
+		defer os.Remove(tmp)
 		cmd := goCommand("build", "-trimpath", "-ldflags=-s -w", "-o", tmp, ".")
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "CGO_ENABLED=0")
@@ -120,8 +128,12 @@ func Build(logf func(string, ...any)) (*Engine, error) {
 			if data, err = c.comp(wasm); err != nil {
 				return nil, err
 			}
-			if err := os.WriteFile(out+c.ext+".tmp", data, 0o644); err == nil {
-				_ = os.Rename(out+c.ext+".tmp", out+c.ext)
+			if f, err := os.CreateTemp(cacheDir, key+"-*.tmp"); err == nil {
+				_, werr := f.Write(data)
+				if cerr := f.Close(); werr == nil && cerr == nil {
+					_ = os.Rename(f.Name(), out+c.ext)
+				}
+				_ = os.Remove(f.Name())
 			}
 		}
 		*c.dst = data
