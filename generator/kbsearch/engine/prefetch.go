@@ -10,12 +10,19 @@ import (
 // ranges (field, prefix; an empty prefix is the whole field) a query reads,
 // and which documents' stored fields it will show.
 type Prefetcher interface {
-	Prefetch(terms [][2]string, prefixes [][2]string)
+	Prefetch(terms, phraseTerms, prefixes [][2]string)
 	PrefetchDocs(ids []string)
 }
 
+// needList lists what a query reads: exact terms, terms whose positions phrase
+// matching needs, and dictionary ranges.
+type needList struct {
+	terms, phraseTerms, prefixes [][2]string
+}
+
 // needs lists the exact terms and dictionary ranges a plan reads.
-func needs(m *mapping.IndexMappingImpl, n Node, terms, prefixes *[][2]string) {
+func needs(m *mapping.IndexMappingImpl, n Node, l *needList) {
+	terms, prefixes := &l.terms, &l.prefixes
 	switch x := n.(type) {
 	case *Match:
 		for _, t := range analyze(m, x.Text) {
@@ -24,6 +31,7 @@ func needs(m *mapping.IndexMappingImpl, n Node, terms, prefixes *[][2]string) {
 	case *Phrase:
 		for _, t := range analyze(m, x.Text) {
 			*terms = append(*terms, [2]string{x.Field, string(t.Term)})
+			l.phraseTerms = append(l.phraseTerms, [2]string{x.Field, string(t.Term)})
 		}
 	case *Term:
 		*terms = append(*terms, [2]string{x.Field, x.Term})
@@ -35,16 +43,49 @@ func needs(m *mapping.IndexMappingImpl, n Node, terms, prefixes *[][2]string) {
 		*prefixes = append(*prefixes, [2]string{x.Field, x.Prefix})
 	case *Or:
 		for _, c := range x.Nodes {
-			needs(m, c, terms, prefixes)
+			needs(m, c, l)
 		}
 	case *And:
 		for _, c := range x.Nodes {
-			needs(m, c, terms, prefixes)
+			needs(m, c, l)
 		}
 	case *Bool:
 		for _, list := range [][]Node{x.Must, x.Should, x.MustNot} {
 			for _, c := range list {
-				needs(m, c, terms, prefixes)
+				needs(m, c, l)
+			}
+		}
+	}
+}
+
+// markTerms collects the terms of field that the plan looks for (not those
+// it excludes), to mark them in snippets.
+func markTerms(m *mapping.IndexMappingImpl, n Node, field string, out map[string]bool) {
+	switch x := n.(type) {
+	case *Match:
+		if x.Field == field {
+			for _, t := range analyze(m, x.Text) {
+				out[string(t.Term)] = true
+			}
+		}
+	case *Phrase:
+		if x.Field == field {
+			for _, t := range analyze(m, x.Text) {
+				out[string(t.Term)] = true
+			}
+		}
+	case *Or:
+		for _, c := range x.Nodes {
+			markTerms(m, c, field, out)
+		}
+	case *And:
+		for _, c := range x.Nodes {
+			markTerms(m, c, field, out)
+		}
+	case *Bool:
+		for _, list := range [][]Node{x.Must, x.Should} {
+			for _, c := range list {
+				markTerms(m, c, field, out)
 			}
 		}
 	}
@@ -56,7 +97,7 @@ func prefetch(r index.IndexReader, m *mapping.IndexMappingImpl, n Node) {
 	if !ok {
 		return
 	}
-	var terms, prefixes [][2]string
-	needs(m, n, &terms, &prefixes)
-	p.Prefetch(terms, prefixes)
+	var l needList
+	needs(m, n, &l)
+	p.Prefetch(l.terms, l.phraseTerms, l.prefixes)
 }

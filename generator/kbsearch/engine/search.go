@@ -100,7 +100,10 @@ func Search(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImp
 // stored fields and snippets for the hits returned.
 func Run(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl, q Node, from, size int, filters map[string][]string, res *Result) (*Result, error) {
 	prefetch(r, m, q)
-	searcher, err := q.Searcher(ctx, r, m, search.SearcherOptions{IncludeTermVectors: true})
+	// Term vectors are not read while searching (phrase searchers read their
+	// own): snippets mark the query's terms in the top hits' text instead,
+	// so ordinary queries never download positions.
+	searcher, err := q.Searcher(ctx, r, m, search.SearcherOptions{})
 	if err != nil {
 		return nil, err
 	}
@@ -128,6 +131,8 @@ func Run(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl, 
 		}
 	}
 	hl := Highlighter()
+	marks := map[string]bool{}
+	markTerms(m, q, schema.Body, marks)
 	if p, ok := r.(Prefetcher); ok {
 		ids := make([]string, 0, len(coll.Results()))
 		for _, dm := range coll.Results() {
@@ -159,6 +164,7 @@ func Run(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl, 
 					}
 				}
 			})
+			dm.Locations = bodyLocations(m, doc, marks)
 			if frags := hl.BestFragmentsInField(dm, doc, schema.Body, 1); len(frags) > 0 && frags[0] != "" {
 				h.Snippet = frags[0]
 			}
@@ -169,6 +175,31 @@ func Run(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl, 
 		res.Message = "No results."
 	}
 	return res, nil
+}
+
+// bodyLocations finds where the marked terms occur in a document's stored
+// body, by analysing it as the index did.
+func bodyLocations(m *mapping.IndexMappingImpl, doc index.Document, marks map[string]bool) search.FieldTermLocationMap {
+	if len(marks) == 0 {
+		return nil
+	}
+	var body []byte
+	doc.VisitFields(func(f index.Field) {
+		if f.Name() == schema.Body {
+			body = f.Value()
+		}
+	})
+	tlm := search.TermLocationMap{}
+	for _, t := range analyze(m, string(body)) {
+		term := string(t.Term)
+		if marks[term] {
+			tlm[term] = append(tlm[term], &search.Location{Pos: uint64(t.Position), Start: uint64(t.Start), End: uint64(t.End)})
+		}
+	}
+	if len(tlm) == 0 {
+		return nil
+	}
+	return search.FieldTermLocationMap{schema.Body: tlm}
 }
 
 // leadSnippet is the start of a section, escaped, when no match is in its text.

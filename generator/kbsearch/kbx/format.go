@@ -11,7 +11,8 @@
 // Tables:
 //
 //	dict      field 0x00 term → document frequency (for prefix, range and fuzzy enumeration)
-//	postings  field 0x00 term → documents with frequency, norm and term vectors
+//	postings  field 0x00 term → documents with frequency and field length
+//	positions field 0x00 term → per document, the term's locations (only phrase searches read them)
 //	stored    document number → stored field values
 //	facets    one blob: the facet terms of every document, run-length encoded
 package kbx
@@ -31,7 +32,7 @@ const DefaultPageSize = 8 << 10
 type Output func(name string, data []byte) error
 
 // Version is the format version written into manifests.
-const Version = 1
+const Version = 2
 
 // Manifest describes an index: its tables and what the reader needs up front.
 type Manifest struct {
@@ -53,9 +54,10 @@ type Table struct {
 
 // Table names.
 const (
-	TableDict     = "dict"
-	TablePostings = "postings"
-	TableStored   = "stored"
+	TableDict      = "dict"
+	TablePostings  = "postings"
+	TablePositions = "positions"
+	TableStored    = "stored"
 )
 
 // TermKey returns the key of a term in the dict and postings tables.

@@ -64,11 +64,16 @@ func (ix *Index) fetchAll(ctx context.Context, names map[string]bool) {
 	wg.Wait()
 }
 
-// Prefetch implements the engine's prefetching hook for this reader.
-func (r *Reader) Prefetch(terms [][2]string, prefixes [][2]string) {
-	var keys [][]byte
+// Prefetch implements the engine's prefetching hook for this reader: the
+// postings of terms, the positions of phraseTerms, dictionary ranges of
+// prefixes, and the facet values.
+func (r *Reader) Prefetch(terms, phraseTerms, prefixes [][2]string) {
+	var keys, posKeys [][]byte
 	for _, ft := range terms {
 		keys = append(keys, TermKey(ft[0], []byte(ft[1])))
+	}
+	for _, ft := range phraseTerms {
+		posKeys = append(posKeys, TermKey(ft[0], []byte(ft[1])))
 	}
 	var ranges [][2][]byte
 	for _, fp := range prefixes {
@@ -80,8 +85,9 @@ func (r *Reader) Prefetch(terms [][2]string, prefixes [][2]string) {
 		ranges = append(ranges, [2][]byte{start, end})
 	}
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(3)
 	go func() { defer wg.Done(); r.ix.Prefetch(r.ctx, TablePostings, keys, nil) }()
+	go func() { defer wg.Done(); r.ix.Prefetch(r.ctx, TablePositions, posKeys, nil) }()
 	go func() { defer wg.Done(); r.ix.Prefetch(r.ctx, TableDict, nil, ranges) }()
 	if r.ix.man.Facets != "" {
 		_, _ = r.ix.loadFacets(r.ctx)

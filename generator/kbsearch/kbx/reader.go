@@ -172,6 +172,13 @@ func (r *Reader) TermFieldReader(ctx context.Context, term []byte, field string,
 		if tfr.r.err != nil {
 			return nil, errCorrupt
 		}
+		if includeTermVectors && r.ix.man.Tables[TablePositions] != nil {
+			pv, _, err := r.ix.get(ctx, TablePositions, TermKey(field, term))
+			if err != nil {
+				return nil, err
+			}
+			tfr.pos = reader{b: pv}
+		}
 	}
 	return tfr, nil
 }
@@ -180,6 +187,7 @@ type termFieldReader struct {
 	term, field string
 	vectors     bool
 	r           reader
+	pos         reader // locations, read in step with r when vectors are wanted
 	count, read uint64
 	doc         uint64
 }
@@ -197,7 +205,10 @@ func (t *termFieldReader) Next(pre *index.TermFieldDoc) (*index.TermFieldDoc, er
 	t.read++
 	freq := t.r.uvarint()
 	length := t.r.uvarint()
-	nloc := t.r.uvarint()
+	var nloc uint64
+	if t.vectors && len(t.pos.b) > 0 {
+		nloc = t.pos.uvarint()
+	}
 	rv := pre
 	if rv == nil {
 		rv = &index.TermFieldDoc{}
@@ -208,23 +219,24 @@ func (t *termFieldReader) Next(pre *index.TermFieldDoc) (*index.TermFieldDoc, er
 	rv.Norm = float64(float32(1.0 / math.Sqrt(float64(length))))
 	rv.Vectors = rv.Vectors[:0]
 	for i := uint64(0); i < nloc; i++ {
-		pos := t.r.uvarint()
-		start := t.r.uvarint()
-		n := t.r.uvarint()
-		na := t.r.uvarint()
+		pos := t.pos.uvarint()
+		start := t.pos.uvarint()
+		n := t.pos.uvarint()
+		na := t.pos.uvarint()
 		var ap []uint64
 		if na > 0 {
 			ap = make([]uint64, na)
 			for j := range ap {
-				ap[j] = t.r.uvarint()
+				ap[j] = t.pos.uvarint()
 			}
 		}
-		if t.vectors {
-			rv.Vectors = append(rv.Vectors, &index.TermFieldVector{Field: t.field, ArrayPositions: ap, Pos: pos, Start: start, End: start + n})
-		}
+		rv.Vectors = append(rv.Vectors, &index.TermFieldVector{Field: t.field, ArrayPositions: ap, Pos: pos, Start: start, End: start + n})
 	}
 	if t.r.err != nil {
 		return nil, t.r.err
+	}
+	if t.pos.err != nil {
+		return nil, t.pos.err
 	}
 	return rv, nil
 }

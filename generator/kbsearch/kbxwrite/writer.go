@@ -41,7 +41,9 @@ type storedField struct{ name, value string }
 type posting struct {
 	count   uint64
 	lastDoc uint64
-	data    []byte
+	data    []byte // per document: delta, frequency, field length
+	pos     []byte // per document: number of locations, then the locations
+	hasPos  bool
 }
 
 // Build maps and analyzes docs with Bleve (the mapping decides fields,
@@ -102,12 +104,17 @@ func Build(m *mapping.IndexMappingImpl, docs []any, pageSize int, out kbx.Output
 	sort.Strings(keys)
 	dictK, dictV := make([][]byte, len(keys)), make([][]byte, len(keys))
 	postK, postV := make([][]byte, len(keys)), make([][]byte, len(keys))
+	var posK, posV [][]byte
 	for i, k := range keys {
 		p := terms[k]
 		dictK[i] = []byte(k)
 		dictV[i] = binary.AppendUvarint(nil, p.count)
 		postK[i] = dictK[i]
 		postV[i] = append(binary.AppendUvarint(nil, p.count), p.data...)
+		if p.hasPos {
+			posK = append(posK, dictK[i])
+			posV = append(posV, p.pos)
+		}
 	}
 	var err error
 	if man.Tables[kbx.TableDict], err = writeTable(dictK, dictV, pageSize, out); err != nil {
@@ -119,6 +126,9 @@ func Build(m *mapping.IndexMappingImpl, docs []any, pageSize int, out kbx.Output
 	storedK := make([][]byte, len(docs))
 	for n := range docs {
 		storedK[n] = kbx.DocKey(uint64(n))
+	}
+	if man.Tables[kbx.TablePositions], err = writeTable(posK, posV, pageSize, out); err != nil {
+		return nil, err
 	}
 	if man.Tables[kbx.TableStored], err = writeTable(storedK, storedV, pageSize, out); err != nil {
 		return nil, err
@@ -149,21 +159,23 @@ func merge(terms map[string]*posting, fieldSet map[string]bool, doc uint64, a *a
 			p.data = binary.AppendUvarint(p.data, delta)
 			p.data = binary.AppendUvarint(p.data, uint64(tf.Frequency()))
 			p.data = binary.AppendUvarint(p.data, uint64(f.length))
+			// Positions go to their own table: only phrase searches read them.
 			if f.vectors {
+				p.hasPos = true
 				locs := tf.Locations
 				sort.Slice(locs, func(i, j int) bool { return locs[i].Position < locs[j].Position })
-				p.data = binary.AppendUvarint(p.data, uint64(len(locs)))
+				p.pos = binary.AppendUvarint(p.pos, uint64(len(locs)))
 				for _, l := range locs {
-					p.data = binary.AppendUvarint(p.data, uint64(l.Position))
-					p.data = binary.AppendUvarint(p.data, uint64(l.Start))
-					p.data = binary.AppendUvarint(p.data, uint64(l.End-l.Start))
-					p.data = binary.AppendUvarint(p.data, uint64(len(l.ArrayPositions)))
+					p.pos = binary.AppendUvarint(p.pos, uint64(l.Position))
+					p.pos = binary.AppendUvarint(p.pos, uint64(l.Start))
+					p.pos = binary.AppendUvarint(p.pos, uint64(l.End-l.Start))
+					p.pos = binary.AppendUvarint(p.pos, uint64(len(l.ArrayPositions)))
 					for _, ap := range l.ArrayPositions {
-						p.data = binary.AppendUvarint(p.data, ap)
+						p.pos = binary.AppendUvarint(p.pos, ap)
 					}
 				}
 			} else {
-				p.data = binary.AppendUvarint(p.data, 0)
+				p.pos = binary.AppendUvarint(p.pos, 0)
 			}
 			p.count++
 			p.lastDoc = doc

@@ -140,7 +140,7 @@ func manifestOf(v js.Value) (man *kbx.Manifest, synonyms [][]string, err error) 
 		Tables:   map[string]*kbx.Table{},
 	}
 	tables := v.Get("tables")
-	for _, name := range []string{kbx.TableDict, kbx.TablePostings, kbx.TableStored} {
+	for _, name := range []string{kbx.TableDict, kbx.TablePostings, kbx.TablePositions, kbx.TableStored} {
 		t := tables.Get(name)
 		if t.IsUndefined() || t.IsNull() {
 			continue
