@@ -408,6 +408,7 @@ func (r *Reader) Stored(n uint64) (map[string]string, error) {
 
 type facetData struct {
 	values [][2]string
+	terms  [][]byte // values[i][1] as bytes, handed to visitors without copying
 	runEnd []uint64 // exclusive end document of each run
 	sets   [][]uint32
 }
@@ -444,6 +445,10 @@ func (ix *Index) loadFacets(ctx context.Context) (*facetData, error) {
 	if rd.err != nil {
 		return nil, rd.err
 	}
+	f.terms = make([][]byte, len(f.values))
+	for i, v := range f.values {
+		f.terms[i] = []byte(v[1])
+	}
 	ix.mu.Lock()
 	ix.facets = f
 	ix.fetched += int64(len(data))
@@ -467,6 +472,7 @@ func (r *Reader) DocValueReader(fields []string) (index.DocValueReader, error) {
 type docValueReader struct {
 	f    *facetData
 	want map[string]bool
+	run  int // run of the last document visited: collectors visit in order
 }
 
 func (d *docValueReader) VisitDocValues(id index.IndexInternalID, visitor index.DocValueVisitor) error {
@@ -474,14 +480,17 @@ func (d *docValueReader) VisitDocValues(id index.IndexInternalID, visitor index.
 	if err != nil {
 		return err
 	}
-	ri := sort.Search(len(d.f.runEnd), func(i int) bool { return d.f.runEnd[i] > n })
-	if ri >= len(d.f.runEnd) {
-		return nil
+	ri := d.run
+	if ri >= len(d.f.runEnd) || d.f.runEnd[ri] <= n || (ri > 0 && d.f.runEnd[ri-1] > n) {
+		ri = sort.Search(len(d.f.runEnd), func(i int) bool { return d.f.runEnd[i] > n })
+		if ri >= len(d.f.runEnd) {
+			return nil
+		}
+		d.run = ri
 	}
 	for _, vi := range d.f.sets[ri] {
-		v := d.f.values[vi]
-		if d.want[v[0]] {
-			visitor(v[0], []byte(v[1]))
+		if field := d.f.values[vi][0]; d.want[field] {
+			visitor(field, d.f.terms[vi])
 		}
 	}
 	return nil
