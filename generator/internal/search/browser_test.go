@@ -252,6 +252,7 @@ func measureBudget(t *testing.T, dest, q1, q2 string, enforce bool) {
 	engine := p.eval(`String(performance.getEntriesByType('resource').filter(e => /\.wasm|wasm_exec/.test(e.name)).reduce((a, e) => a + e.transferSize, 0))`)
 	first := p.eval(`String(performance.getEntriesByType('navigation')[0].transferSize + performance.getEntriesByType('resource').filter(e => !/\.wasm|wasm_exec/.test(e.name)).reduce((a, e) => a + e.transferSize, 0))`)
 	requests := p.eval(`String(performance.getEntriesByType('resource').filter(e => /search-index/.test(e.name)).length)`)
+	t.Logf("largest transfers of the first query: %s", p.eval(`performance.getEntriesByType('resource').filter(e => !/\.wasm|wasm_exec/.test(e.name)).sort((a, b) => b.transferSize - a.transferSize).slice(0, 6).map(e => e.name.replace(/^.*\//, '') + ' ' + e.transferSize).join(', ')`))
 	mark := p.eval(`String(performance.now())`)
 	p.do(chromedp.SetValue(chromedp.CSS("#search-page-input"), q2), chromedp.Click(chromedp.CSS(".search-page-form button")))
 	p.waitFor(`document.getElementById('search-summary').textContent.indexOf(` + jsString(q2) + `) >= 0`)

@@ -275,7 +275,8 @@ func TestEngineMatchesBleveSearch(t *testing.T) {
 	syn := engine.NewSynonyms([][]string{{"disengagement", "deradicalization", "deradicalisation"}})
 	ctx := context.Background()
 	for _, r := range querySet {
-		plan := engine.Build(m, engine.Parse(r.Query, r.Prefix), syn, r.Filters)
+		parsed := engine.Parse(r.Query, r.Prefix)
+		plan := engine.Build(m, parsed, syn, r.Filters, engine.KnownWords(f.static.Reader(ctx), m, parsed))
 		if plan == nil {
 			continue
 		}

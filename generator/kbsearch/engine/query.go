@@ -138,13 +138,18 @@ const (
 // FuzzyMinLength is the shortest word (in letters) matched with one typo.
 const FuzzyMinLength = 5
 
+// Known reports whether a word (as the words field stores it) is in the
+// index; typo tolerance applies only to words that are not. nil means
+// every word may be a typo.
+type Known func(word string) bool
+
 // Build turns a parsed query into a plan. It returns nil when nothing
 // searchable is left (only stop words, or only exclusions).
-func Build(m *mapping.IndexMappingImpl, p Parsed, syn Synonyms, filters map[string][]string) Node {
+func Build(m *mapping.IndexMappingImpl, p Parsed, syn Synonyms, filters map[string][]string, known Known) Node {
 	var clauses []Node
 	for i, w := range p.Words {
 		last := i == len(p.Words)-1
-		if c := wordClause(m, w, syn, p.Prefix && last); c != nil {
+		if c := wordClause(m, w, syn, p.Prefix && last, known); c != nil {
 			clauses = append(clauses, c)
 		}
 	}
@@ -208,7 +213,7 @@ func fieldsOf(text string, phrase bool) []Node {
 	}
 }
 
-func wordClause(m *mapping.IndexMappingImpl, w string, syn Synonyms, prefix bool) Node {
+func wordClause(m *mapping.IndexMappingImpl, w string, syn Synonyms, prefix bool, known Known) Node {
 	terms := schema.Analyze(m, schema.TextAnalyzer, w)
 	raw := schema.Analyze(m, schema.WordsAnalyzer, w)
 	var alts []Node
@@ -216,7 +221,9 @@ func wordClause(m *mapping.IndexMappingImpl, w string, syn Synonyms, prefix bool
 		alts = append(alts, fieldsOf(w, len(terms) > 1)...)
 	}
 	for _, r := range raw {
-		if len([]rune(r)) >= FuzzyMinLength {
+		// A word the index holds is spelled as the documents spell it:
+		// matching its neighbours too would only add noise (and download).
+		if len([]rune(r)) >= FuzzyMinLength && (known == nil || !known(r)) {
 			alts = append(alts, &Fuzzy{Field: schema.Words, Term: r, Fuzziness: 1, Boost: boostFuzzy})
 		}
 	}

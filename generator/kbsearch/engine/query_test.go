@@ -49,11 +49,11 @@ func TestParseBounds(t *testing.T) {
 func TestBuildNothingSearchable(t *testing.T) {
 	m, _ := schema.Mapping()
 	for _, in := range []string{"the and of", "-prison", "!!!"} {
-		if q := Build(m, Parse(in, false), nil, nil); q != nil {
+		if q := Build(m, Parse(in, false), nil, nil, nil); q != nil {
 			t.Errorf("%q built a query", in)
 		}
 	}
-	if q := Build(m, Parse("prison -women", false), NewSynonyms([][]string{{"prison", "jail"}}), nil); q == nil {
+	if q := Build(m, Parse("prison -women", false), NewSynonyms([][]string{{"prison", "jail"}}), nil, nil); q == nil {
 		t.Error("no query for a plain word")
 	}
 }

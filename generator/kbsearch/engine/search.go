@@ -83,7 +83,7 @@ func Search(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImp
 		}
 		return res, nil
 	}
-	q := Build(m, p, syn, req.Filters)
+	q := Build(m, p, syn, req.Filters, KnownWords(r, m, p))
 	if q == nil {
 		res.Message = "Only very common words: try more specific words."
 		return res, nil
@@ -200,6 +200,35 @@ func bodyLocations(m *mapping.IndexMappingImpl, doc index.Document, marks map[st
 		return nil
 	}
 	return search.FieldTermLocationMap{schema.Body: tlm}
+}
+
+// KnownWords looks up the query's words in the index's words dictionary
+// (fetching the dictionary pages in parallel first, where the reader can),
+// for Build's typo tolerance.
+func KnownWords(r index.IndexReader, m *mapping.IndexMappingImpl, p Parsed) Known {
+	var words []string
+	for _, w := range p.Words {
+		words = append(words, schema.Analyze(m, schema.WordsAnalyzer, w)...)
+	}
+	if pf, ok := r.(Prefetcher); ok {
+		var prefixes [][2]string
+		for _, w := range words {
+			prefixes = append(prefixes, [2]string{schema.Words, w})
+		}
+		pf.Prefetch(nil, nil, prefixes)
+	}
+	known := map[string]bool{}
+	for _, w := range words {
+		d, err := r.FieldDictRange(schema.Words, []byte(w), []byte(w))
+		if err != nil {
+			continue
+		}
+		if e, err := d.Next(); err == nil && e != nil && e.Term == w && e.Count > 0 {
+			known[w] = true
+		}
+		d.Close()
+	}
+	return func(w string) bool { return known[w] }
 }
 
 // leadSnippet is the start of a section, escaped, when no match is in its text.
