@@ -360,3 +360,51 @@ func TestFailingSource(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestNestedDirectories builds the index with tiny pages, so that large
+// tables get nested directories, and checks every query gives the same
+// results as the default index.
+func TestNestedDirectories(t *testing.T) {
+	f := loadFixture(t)
+	root, _ := filepath.Abs("../../..")
+	l, err := site.Load(site.Options{Root: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := &memSource{files: map[string][]byte{}}
+	man, _, err := search.Build(l.Content, "/", 300, func(name string, data []byte) error {
+		src.files[name] = data
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nested := 0
+	for _, tab := range man.Tables {
+		if tab.Dir {
+			nested++
+		}
+	}
+	if nested == 0 {
+		t.Fatal("no table got a nested directory")
+	}
+	small, err := kbx.Open(man, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := schema.Mapping()
+	ctx := context.Background()
+	for _, req := range querySet {
+		a, err := engine.Search(ctx, small.Reader(ctx), m, nil, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := engine.Search(ctx, f.static.Reader(ctx), m, nil, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(a.Total, a.Hits, sortedFacets(a.Facets)) != fmt.Sprint(b.Total, b.Hits, sortedFacets(b.Facets)) {
+			t.Errorf("%.30q: results differ with nested directories", req.Query)
+		}
+	}
+}

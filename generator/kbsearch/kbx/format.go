@@ -50,6 +50,9 @@ type Table struct {
 	First [][]byte `json:"first"` // first key of each page
 	Files []string `json:"files"` // file of each page
 	Sizes []int    `json:"sizes"` // uncompressed size of each page
+	// Dir marks a nested directory: Files are directory pages whose entries
+	// map the first key of each data page to its file.
+	Dir bool `json:"dir,omitempty"`
 }
 
 // Table names.

@@ -16,19 +16,38 @@ func (ix *Index) Prefetch(ctx context.Context, table string, keys [][]byte, rang
 	if t == nil {
 		return
 	}
-	want := map[string]bool{}
+	type span struct{ start, end []byte }
+	var spans []span
 	for _, k := range keys {
-		if pi := pageFor(t, k); pi >= 0 {
-			want[t.Files[pi]] = true
+		if pageFor(t, k) >= 0 {
+			spans = append(spans, span{k, append(append([]byte(nil), k...), 0)})
 		}
 	}
 	for _, r := range ranges {
-		pi := max(pageFor(t, r[0]), 0)
-		for ; pi < len(t.Files); pi++ {
-			if r[1] != nil && string(t.First[pi]) >= string(r[1]) {
-				break
+		spans = append(spans, span{r[0], r[1]})
+	}
+	if t.Dir {
+		// First the directory pages, in parallel.
+		dirs := map[string]bool{}
+		for _, sp := range spans {
+			pi := max(pageFor(t, sp.start), 0)
+			for ; pi < len(t.Files); pi++ {
+				if sp.end != nil && string(t.First[pi]) >= string(sp.end) {
+					break
+				}
+				dirs[t.Files[pi]] = true
 			}
-			want[t.Files[pi]] = true
+		}
+		ix.fetchAll(ctx, dirs)
+	}
+	want := map[string]bool{}
+	for _, sp := range spans {
+		refs, err := ix.dataPages(ctx, t, sp.start, sp.end)
+		if err != nil {
+			continue
+		}
+		for _, r := range refs {
+			want[r.file] = true
 		}
 	}
 	ix.fetchAll(ctx, want)

@@ -88,14 +88,51 @@ func pageFor(t *Table, key []byte) int {
 	return i - 1
 }
 
+// pageRef is a data page of a table: its first key and file.
+type pageRef struct {
+	first []byte
+	file  string
+}
+
+// dataPages returns the data pages of table t that may hold keys in
+// [start, end) (end nil: to the end), fetching directory pages as needed.
+func (ix *Index) dataPages(ctx context.Context, t *Table, start, end []byte) ([]pageRef, error) {
+	var out []pageRef
+	pi := max(pageFor(t, start), 0)
+	for ; pi < len(t.Files); pi++ {
+		if end != nil && bytes.Compare(t.First[pi], end) >= 0 {
+			break
+		}
+		if !t.Dir {
+			out = append(out, pageRef{t.First[pi], t.Files[pi]})
+			continue
+		}
+		dir, err := ix.page(ctx, t.Files[pi])
+		if err != nil {
+			return nil, err
+		}
+		di := sort.Search(len(dir.keys), func(i int) bool { return bytes.Compare(dir.keys[i], start) > 0 }) - 1
+		for di = max(di, 0); di < len(dir.keys); di++ {
+			if end != nil && bytes.Compare(dir.keys[di], end) >= 0 {
+				return out, nil
+			}
+			out = append(out, pageRef{dir.keys[di], string(dir.values[di])})
+		}
+	}
+	return out, nil
+}
+
 // get looks up one key.
 func (ix *Index) get(ctx context.Context, table string, key []byte) ([]byte, bool, error) {
 	t := ix.man.Tables[table]
-	pi := pageFor(t, key)
-	if pi < 0 {
+	if t == nil || pageFor(t, key) < 0 {
 		return nil, false, nil
 	}
-	p, err := ix.page(ctx, t.Files[pi])
+	refs, err := ix.dataPages(ctx, t, key, append(append([]byte(nil), key...), 0))
+	if err != nil || len(refs) == 0 {
+		return nil, false, err
+	}
+	p, err := ix.page(ctx, refs[0].file)
 	if err != nil {
 		return nil, false, err
 	}
@@ -110,15 +147,15 @@ func (ix *Index) get(ctx context.Context, table string, key []byte) ([]byte, boo
 // returns false.
 func (ix *Index) scan(ctx context.Context, table string, start, end []byte, fn func(k, v []byte) bool) error {
 	t := ix.man.Tables[table]
-	pi := pageFor(t, start)
-	if pi < 0 {
-		pi = 0
+	if t == nil {
+		return nil
 	}
-	for ; pi < len(t.Files); pi++ {
-		if end != nil && bytes.Compare(t.First[pi], end) >= 0 {
-			return nil
-		}
-		p, err := ix.page(ctx, t.Files[pi])
+	refs, err := ix.dataPages(ctx, t, start, end)
+	if err != nil {
+		return err
+	}
+	for _, ref := range refs {
+		p, err := ix.page(ctx, ref.file)
 		if err != nil {
 			return err
 		}

@@ -257,7 +257,39 @@ func writeTable(keys, values [][]byte, pageSize int, out kbx.Output) (*kbx.Table
 	if err := flush(len(keys)); err != nil {
 		return nil, err
 	}
-	return t, nil
+	return nestDirectory(t, out)
+}
+
+// Directories of tables with more than dirThreshold pages are nested: the
+// manifest lists directory pages of dirChunk entries each, fetched only when
+// a key in their range is needed. A cold query on a large site then reads a
+// few small directory pages instead of a manifest listing every page.
+const (
+	dirThreshold = 512
+	dirChunk     = 256
+)
+
+func nestDirectory(t *kbx.Table, out kbx.Output) (*kbx.Table, error) {
+	if len(t.Files) <= dirThreshold {
+		return t, nil
+	}
+	nested := &kbx.Table{Dir: true}
+	for start := 0; start < len(t.Files); start += dirChunk {
+		end := min(start+dirChunk, len(t.Files))
+		vals := make([][]byte, 0, end-start)
+		for _, f := range t.Files[start:end] {
+			vals = append(vals, []byte(f))
+		}
+		page := kbx.EncodePage(t.First[start:end], vals)
+		name := fileName(page)
+		if err := out(name, page); err != nil {
+			return nil, err
+		}
+		nested.First = append(nested.First, t.First[start])
+		nested.Files = append(nested.Files, name)
+		nested.Sizes = append(nested.Sizes, len(page))
+	}
+	return nested, nil
 }
 
 // encodeFacets writes the facet terms of every document: a table of

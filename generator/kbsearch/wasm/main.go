@@ -145,7 +145,7 @@ func manifestOf(v js.Value) (man *kbx.Manifest, synonyms [][]string, err error) 
 		if t.IsUndefined() || t.IsNull() {
 			continue
 		}
-		tab := &kbx.Table{Files: stringsOf(t.Get("files"))}
+		tab := &kbx.Table{Files: stringsOf(t.Get("files")), Dir: t.Get("dir").Truthy()}
 		first := t.Get("first")
 		for i := 0; i < first.Length(); i++ {
 			// Keys are base64 in the manifest (JSON encoding of []byte).
