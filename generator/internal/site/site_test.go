@@ -544,4 +544,12 @@ func TestSearchIndexFiles(t *testing.T) {
 	if man.Docs < 10 || man.Extra["synonyms"] == nil {
 		t.Errorf("manifest: %+v", man)
 	}
+	// The index is deterministic too.
+	first, _ := treeHash(t, filepath.Join(root, "public"))
+	if _, err := build(t, root, nil); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := treeHash(t, filepath.Join(root, "public")); again != first {
+		t.Error("two builds with search differ")
+	}
 }

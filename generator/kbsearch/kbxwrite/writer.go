@@ -57,7 +57,7 @@ func Build(m *mapping.IndexMappingImpl, docs []any, pageSize int, out kbx.Output
 	if digits < 6 {
 		digits = 6
 	}
-	terms := map[string]*posting{}
+	shards := map[string]map[string]*posting{} // field → term key → postings
 	fieldSet := map[string]bool{}
 	storedV := make([][]byte, len(docs))
 	facetSets := make([][][2]string, len(docs))
@@ -73,12 +73,35 @@ func Build(m *mapping.IndexMappingImpl, docs []any, pageSize int, out kbx.Output
 			i := base + j
 			an[j], errs[j] = analyze(m, kbx.ExternalID(uint64(i), digits), docs[i])
 		})
+		// Merge the chunk's postings, each field on its own goroutine (in
+		// document order within a field, so the output stays deterministic).
+		var fields []string
 		for i := base; i < end; i++ {
 			if err := errs[i-base]; err != nil {
 				return nil, fmt.Errorf("document %d: %w", i, err)
 			}
+			for _, f := range an[i-base].fields {
+				if !fieldSet[f.name] {
+					fieldSet[f.name] = true
+					shards[f.name] = map[string]*posting{}
+				}
+			}
+		}
+		for f := range fieldSet {
+			fields = append(fields, f)
+		}
+		par.For(len(fields), workers, func(k int) {
+			field, shard := fields[k], shards[fields[k]]
+			for i := base; i < end; i++ {
+				for j := range an[i-base].fields {
+					if f := &an[i-base].fields[j]; f.name == field {
+						mergeField(shard, uint64(i), f)
+					}
+				}
+			}
+		})
+		for i := base; i < end; i++ {
 			a := &an[i-base]
-			merge(terms, fieldSet, uint64(i), a)
 			var v []byte
 			v = binary.AppendUvarint(v, uint64(len(a.stored)))
 			for _, s := range a.stored {
@@ -97,6 +120,12 @@ func Build(m *mapping.IndexMappingImpl, docs []any, pageSize int, out kbx.Output
 	}
 	sort.Strings(man.Fields)
 
+	terms := map[string]*posting{}
+	for _, shard := range shards {
+		for k, p := range shard {
+			terms[k] = p
+		}
+	}
 	keys := make([]string, 0, len(terms))
 	for k := range terms {
 		keys = append(keys, k)
@@ -141,10 +170,9 @@ func Build(m *mapping.IndexMappingImpl, docs []any, pageSize int, out kbx.Output
 	return man, nil
 }
 
-// merge appends one analysed document's postings.
-func merge(terms map[string]*posting, fieldSet map[string]bool, doc uint64, a *analyzed) {
-	for _, f := range a.fields {
-		fieldSet[f.name] = true
+// mergeField appends one analysed field of a document to its field's postings.
+func mergeField(terms map[string]*posting, doc uint64, f *fieldData) {
+	{
 		for _, tf := range f.freqs {
 			key := string(kbx.TermKey(f.name, tf.Term))
 			p := terms[key]
