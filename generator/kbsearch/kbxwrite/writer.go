@@ -57,7 +57,7 @@ func Build(m *mapping.IndexMappingImpl, docs []any, pageSize int, out kbx.Output
 	if digits < 6 {
 		digits = 6
 	}
-	shards := map[string]map[string]*posting{} // field → term key → postings
+	shards := map[string]map[string]*posting{} // field → term → postings
 	fieldSet := map[string]bool{}
 	storedV := make([][]byte, len(docs))
 	facetSets := make([][][2]string, len(docs))
@@ -121,9 +121,9 @@ func Build(m *mapping.IndexMappingImpl, docs []any, pageSize int, out kbx.Output
 	sort.Strings(man.Fields)
 
 	terms := map[string]*posting{}
-	for _, shard := range shards {
-		for k, p := range shard {
-			terms[k] = p
+	for field, shard := range shards {
+		for term, p := range shard {
+			terms[string(kbx.TermKey(field, []byte(term)))] = p
 		}
 	}
 	keys := make([]string, 0, len(terms))
@@ -170,15 +170,15 @@ func Build(m *mapping.IndexMappingImpl, docs []any, pageSize int, out kbx.Output
 	return man, nil
 }
 
-// mergeField appends one analysed field of a document to its field's postings.
+// mergeField appends one analysed field of a document to its field's
+// postings (terms maps a term of the field to its postings).
 func mergeField(terms map[string]*posting, doc uint64, f *fieldData) {
 	{
 		for _, tf := range f.freqs {
-			key := string(kbx.TermKey(f.name, tf.Term))
-			p := terms[key]
+			p := terms[string(tf.Term)] // no allocation for a lookup
 			if p == nil {
 				p = &posting{}
-				terms[key] = p
+				terms[string(tf.Term)] = p
 			}
 			delta := doc - p.lastDoc
 			if p.count == 0 {
@@ -240,8 +240,7 @@ func analyze(m *mapping.IndexMappingImpl, id string, v any) (analyzed, error) {
 			a.fields[i].freqs.MergeAll(f.Name(), f.AnalyzedTokenFrequencies())
 			return
 		}
-		freqs := index.TokenFrequencies{}
-		freqs.MergeAll(f.Name(), f.AnalyzedTokenFrequencies())
+		freqs := f.AnalyzedTokenFrequencies()
 		byName[f.Name()] = len(a.fields)
 		a.fields = append(a.fields, fieldData{name: f.Name(), length: f.AnalyzedLength(),
 			vectors: opts.IncludeTermVectors(), freqs: freqs})
