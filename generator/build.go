@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"vepkb/generator/internal/config"
 	"vepkb/generator/internal/site"
 )
 
@@ -68,6 +69,12 @@ func cmdBuild(args []string, stdout, stderr io.Writer, checkOnly bool) int {
 		return exitUsage
 	}
 	opt.CheckOnly = checkOnly
+	if *base != "" {
+		if err := new(config.Config).SetBaseURL(*base); err != nil {
+			fmt.Fprintf(stderr, "generator %s: --base-url: %v\n", name, err)
+			return exitUsage
+		}
+	}
 	opt.BaseURL = *base
 	if *dest != "" {
 		if opt.Dest, err = filepath.Abs(*dest); err != nil {

@@ -68,6 +68,7 @@ func TestExitCodes(t *testing.T) {
 		{"unknown flag", []string{"build", "--nope"}, 2, "", "flag provided but not defined: -nope"},
 		{"stray argument", []string{"build", "extra"}, 2, "", `unexpected argument "extra"`},
 		{"bad port", []string{"serve", "--port", "70000"}, 2, "", "is not a port number"},
+		{"bad base URL", []string{"build", "--source", root, "--base-url", "ftp://x"}, 2, "", `--base-url: baseURL "ftp://x" is not an absolute http(s) URL or a path`},
 		{"dest over sources", []string{"build", "--source", root, "--dest", filepath.Join(root, "content")}, 2, "", "would replace the site's own files"},
 		{"check ok", []string{"check", "--source", root}, 0, "check: ", ""},
 		{"build ok", []string{"build", "--source", root, "--dest", filepath.Join(t.TempDir(), "out")}, 0, "built ", ""},

@@ -183,16 +183,9 @@ func (c *Config) validate(data []byte, list *diag.List) {
 		l, col := at("title")
 		list.Add(diag.New(FileName, l, col, "title is required"))
 	}
-	u, err := url.Parse(c.BaseURL)
-	if err != nil || (u.Scheme != "" && u.Scheme != "http" && u.Scheme != "https") || (u.Scheme != "" && u.Host == "") {
+	if err := c.SetBaseURL(c.BaseURL); err != nil {
 		l, col := at("baseURL")
-		list.Add(diag.New(FileName, l, col, "baseURL %q is not an absolute http(s) URL or a path", c.BaseURL))
-	} else {
-		if !strings.HasSuffix(u.Path, "/") {
-			u.Path += "/"
-		}
-		u.RawQuery, u.Fragment = "", ""
-		c.Base = u
+		list.Add(diag.New(FileName, l, col, "%v", err))
 	}
 	if strings.ContainsAny(c.Theme, `/\`) || c.Theme == "." || c.Theme == ".." {
 		l, col := at("theme")
@@ -232,6 +225,21 @@ func (c *Config) validate(data []byte, list *diag.List) {
 		l, col := at("feedLimit")
 		list.Add(diag.New(FileName, l, col, "outputs.feedLimit must be zero or positive"))
 	}
+}
+
+// SetBaseURL sets the base URL (from config.toml or --base-url): an
+// absolute http(s) URL or a path.
+func (c *Config) SetBaseURL(base string) error {
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "" && u.Scheme != "http" && u.Scheme != "https") || (u.Scheme != "" && u.Host == "") {
+		return fmt.Errorf("baseURL %q is not an absolute http(s) URL or a path", base)
+	}
+	if !strings.HasSuffix(u.Path, "/") {
+		u.Path += "/"
+	}
+	u.RawQuery, u.Fragment = "", ""
+	c.BaseURL, c.Base = base, u
+	return nil
 }
 
 // tomlError converts a go-toml error into a diagnostic. lineOffset is added

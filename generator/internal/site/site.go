@@ -74,12 +74,9 @@ func Load(opt Options) (*Loaded, error) {
 		return nil, err
 	}
 	if opt.BaseURL != "" {
-		cfg.BaseURL = opt.BaseURL
-		c2, err := config.Parse(configWithBase(opt.Root, opt.BaseURL))
-		if err != nil {
+		if err := cfg.SetBaseURL(opt.BaseURL); err != nil {
 			return nil, fmt.Errorf("--base-url: %w", err)
 		}
-		cfg = c2
 	}
 	var list diag.List
 	chroma, err := markdown.ChromaCSS(cfg.Markup.HighlightLight, cfg.Markup.HighlightDark)
@@ -152,24 +149,6 @@ type discard struct{}
 
 func (discard) WriteFile(string, []byte) error { return nil }
 func (discard) CopyFile(string, string) error  { return nil }
-
-func configWithBase(root, base string) []byte {
-	data, _ := os.ReadFile(filepath.Join(root, config.FileName))
-	// Replace or add the baseURL key; TOML keeps the last root-level key
-	// only if unique, so rewrite the line.
-	lines := strings.Split(string(data), "\n")
-	for i, l := range lines {
-		t := strings.TrimSpace(l)
-		if strings.HasPrefix(t, "[") {
-			break
-		}
-		if strings.HasPrefix(t, "baseURL") {
-			lines[i] = fmt.Sprintf("baseURL = %q", base)
-			return []byte(strings.Join(lines, "\n"))
-		}
-	}
-	return []byte(fmt.Sprintf("baseURL = %q\n", base) + string(data))
-}
 
 func workers(cfg *config.Config) int {
 	if cfg.Build.Workers > 0 {
