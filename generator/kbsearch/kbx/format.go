@@ -11,7 +11,7 @@
 // Tables:
 //
 //	dict      field 0x00 term → document frequency (for prefix, range and fuzzy enumeration)
-//	postings  field 0x00 term → documents with frequency and field length
+//	postings  field 0x00 term → count, skip entries, then documents with frequency and field length
 //	positions field 0x00 term → per document, the term's locations (only phrase searches read them)
 //	stored    document number → stored field values
 //	facets    one blob: the facet terms of every document, run-length encoded
@@ -28,11 +28,15 @@ import (
 // pages cut what a cold query downloads; the manifest grows as they shrink.
 const DefaultPageSize = 8 << 10
 
+// SkipInterval is how many documents of a postings list lie between two
+// skip entries, which let Advance jump instead of decoding every document.
+const SkipInterval = 128
+
 // Output receives the files of an index.
 type Output func(name string, data []byte) error
 
 // Version is the format version written into manifests.
-const Version = 2
+const Version = 3
 
 // Manifest describes an index: its tables and what the reader needs up front.
 type Manifest struct {

@@ -206,8 +206,13 @@ func (r *Reader) TermFieldReader(ctx context.Context, term []byte, field string,
 	if ok {
 		tfr.r = reader{b: v}
 		tfr.count = tfr.r.uvarint()
+		skips := tfr.r.bytes(int(tfr.r.uvarint()))
 		if tfr.r.err != nil {
 			return nil, errCorrupt
+		}
+		tfr.entries = tfr.r.b
+		for sr := (reader{b: skips}); len(sr.b) > 0 && sr.err == nil; {
+			tfr.skips = append(tfr.skips, skipEntry{prevDoc: sr.uvarint(), off: sr.uvarint(), posOff: sr.uvarint()})
 		}
 		if includeTermVectors && r.ix.man.Tables[TablePositions] != nil {
 			pv, _, err := r.ix.get(ctx, TablePositions, TermKey(field, term))
@@ -215,6 +220,7 @@ func (r *Reader) TermFieldReader(ctx context.Context, term []byte, field string,
 				return nil, err
 			}
 			tfr.pos = reader{b: pv}
+			tfr.posEntries = pv
 		}
 	}
 	return tfr, nil
@@ -225,6 +231,9 @@ type termFieldReader struct {
 	vectors     bool
 	r           reader
 	pos         reader // locations, read in step with r when vectors are wanted
+	entries     []byte // the documents part of the postings value
+	posEntries  []byte // the positions value
+	skips       []skipEntry
 	count, read uint64
 	doc         uint64
 }
@@ -278,10 +287,29 @@ func (t *termFieldReader) Next(pre *index.TermFieldDoc) (*index.TermFieldDoc, er
 	return rv, nil
 }
 
+// skipEntry lets a reader start decoding at document number
+// (i+1)·SkipInterval of a postings list.
+type skipEntry struct {
+	prevDoc     uint64 // the document before that entry
+	off, posOff uint64 // offsets of that entry in the documents and positions
+}
+
 func (t *termFieldReader) Advance(id index.IndexInternalID, pre *index.TermFieldDoc) (*index.TermFieldDoc, error) {
 	target, err := docNum(id)
 	if err != nil {
 		return nil, err
+	}
+	// Jump to the last skip entry that starts before target and ahead of
+	// where the reader is.
+	if i := sort.Search(len(t.skips), func(i int) bool { return t.skips[i].prevDoc >= target }) - 1; i >= 0 {
+		if k := uint64(i+1) * SkipInterval; k > t.read && int(t.skips[i].off) <= len(t.entries) {
+			sk := t.skips[i]
+			t.r = reader{b: t.entries[sk.off:]}
+			if t.posEntries != nil && int(sk.posOff) <= len(t.posEntries) {
+				t.pos = reader{b: t.posEntries[sk.posOff:]}
+			}
+			t.doc, t.read = sk.prevDoc, k
+		}
 	}
 	for {
 		d, err := t.Next(pre)

@@ -44,6 +44,7 @@ type posting struct {
 	data    []byte // per document: delta, frequency, field length
 	pos     []byte // per document: number of locations, then the locations
 	hasPos  bool
+	skips   []byte // every kbx.SkipInterval documents: previous document, offsets into data and pos
 }
 
 // Build maps and analyzes docs with Bleve (the mapping decides fields,
@@ -139,7 +140,10 @@ func Build(m *mapping.IndexMappingImpl, docs []any, pageSize int, out kbx.Output
 		dictK[i] = []byte(k)
 		dictV[i] = binary.AppendUvarint(nil, p.count)
 		postK[i] = dictK[i]
-		postV[i] = append(binary.AppendUvarint(nil, p.count), p.data...)
+		v := binary.AppendUvarint(nil, p.count)
+		v = binary.AppendUvarint(v, uint64(len(p.skips)))
+		v = append(v, p.skips...)
+		postV[i] = append(v, p.data...)
 		if p.hasPos {
 			posK = append(posK, dictK[i])
 			posV = append(posV, p.pos)
@@ -179,6 +183,11 @@ func mergeField(terms map[string]*posting, doc uint64, f *fieldData) {
 			if p == nil {
 				p = &posting{}
 				terms[string(tf.Term)] = p
+			}
+			if p.count > 0 && p.count%kbx.SkipInterval == 0 {
+				p.skips = binary.AppendUvarint(p.skips, p.lastDoc)
+				p.skips = binary.AppendUvarint(p.skips, uint64(len(p.data)))
+				p.skips = binary.AppendUvarint(p.skips, uint64(len(p.pos)))
 			}
 			delta := doc - p.lastDoc
 			if p.count == 0 {
