@@ -8,9 +8,10 @@ import (
 // Prefetcher is implemented by index readers that fetch pages over a network:
 // the engine tells them up front which terms (field, term) and dictionary
 // ranges (field, prefix; an empty prefix is the whole field) a query reads,
-// and which documents' stored fields it will show.
+// the fields whose every document's norm prefix matching may score, and
+// which documents' stored fields it will show.
 type Prefetcher interface {
-	Prefetch(terms, phraseTerms, prefixes [][2]string)
+	Prefetch(terms, phraseTerms, prefixes [][2]string, normFields []string)
 	PrefetchDocs(ids []string)
 }
 
@@ -18,6 +19,7 @@ type Prefetcher interface {
 // matching needs, and dictionary ranges.
 type needList struct {
 	terms, phraseTerms, prefixes [][2]string
+	normFields                   []string
 }
 
 // needs lists the exact terms and dictionary ranges a plan reads.
@@ -41,6 +43,7 @@ func needs(m *mapping.IndexMappingImpl, n Node, l *needList) {
 		*terms = append(*terms, [2]string{x.Field, x.Term})
 	case *Prefix:
 		*prefixes = append(*prefixes, [2]string{x.Field, x.Prefix})
+		l.normFields = append(l.normFields, x.Field)
 	case *Or:
 		for _, c := range x.Nodes {
 			needs(m, c, l)
@@ -99,5 +102,5 @@ func prefetch(r index.IndexReader, m *mapping.IndexMappingImpl, n Node) {
 	}
 	var l needList
 	needs(m, n, &l)
-	p.Prefetch(l.terms, l.phraseTerms, l.prefixes)
+	p.Prefetch(l.terms, l.phraseTerms, l.prefixes, l.normFields)
 }

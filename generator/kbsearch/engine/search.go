@@ -215,7 +215,7 @@ func KnownWords(r index.IndexReader, m *mapping.IndexMappingImpl, p Parsed) Know
 		for _, w := range words {
 			prefixes = append(prefixes, [2]string{schema.Words, w})
 		}
-		pf.Prefetch(nil, nil, prefixes)
+		pf.Prefetch(nil, nil, prefixes, nil)
 	}
 	known := map[string]bool{}
 	for _, w := range words {

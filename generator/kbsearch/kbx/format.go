@@ -11,8 +11,10 @@
 // Tables:
 //
 //	dict      field 0x00 term → document frequency (for prefix, range and fuzzy enumeration)
-//	postings  field 0x00 term → count, skip entries, then documents with frequency and field length
+//	postings  field 0x00 term → count, skip entries, then blocks of SkipInterval documents:
+//	          the block's document deltas, then its frequencies
 //	positions field 0x00 term → per document, the term's locations (only phrase searches read them)
+//	norms     field 0x00 chunk → the field's length in each of NormChunk documents
 //	stored    document number → stored field values
 //	facets    one blob: the facet terms of every document, run-length encoded
 package kbx
@@ -32,11 +34,14 @@ const DefaultPageSize = 8 << 10
 // skip entries, which let Advance jump instead of decoding every document.
 const SkipInterval = 128
 
+// NormChunk is how many documents' field lengths one norms entry holds.
+const NormChunk = 8192
+
 // Output receives the files of an index.
 type Output func(name string, data []byte) error
 
 // Version is the format version written into manifests.
-const Version = 3
+const Version = 4
 
 // Manifest describes an index: its tables and what the reader needs up front.
 type Manifest struct {
@@ -46,7 +51,10 @@ type Manifest struct {
 	Tables   map[string]*Table `json:"tables"`
 	Facets   string            `json:"facets"`   // file of the facets blob
 	IDDigits int               `json:"idDigits"` // width of zero-padded external ids
-	Extra    map[string]any    `json:"extra,omitempty"`
+	// NormsOf maps a field to the field whose lengths it shares in every
+	// document (its norms are not written twice).
+	NormsOf map[string]string `json:"normsOf,omitempty"`
+	Extra   map[string]any    `json:"extra,omitempty"`
 }
 
 // Table is the directory of one sorted table.
@@ -65,6 +73,7 @@ const (
 	TablePostings  = "postings"
 	TablePositions = "positions"
 	TableStored    = "stored"
+	TableNorms     = "norms"
 )
 
 // TermKey returns the key of a term in the dict and postings tables.
@@ -73,6 +82,11 @@ func TermKey(field string, term []byte) []byte {
 	k = append(k, field...)
 	k = append(k, 0)
 	return append(k, term...)
+}
+
+// NormKey returns the key of a chunk of a field's lengths in the norms table.
+func NormKey(field string, chunk uint64) []byte {
+	return binary.BigEndian.AppendUint32(append([]byte(field), 0), uint32(chunk))
 }
 
 // DocKey returns the key of a document number in the stored table.

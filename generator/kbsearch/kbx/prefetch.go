@@ -85,8 +85,9 @@ func (ix *Index) fetchAll(ctx context.Context, names map[string]bool) {
 
 // Prefetch implements the engine's prefetching hook for this reader: the
 // postings of terms, the positions of phraseTerms, dictionary ranges of
-// prefixes, and the facet values.
-func (r *Reader) Prefetch(terms, phraseTerms, prefixes [][2]string) {
+// prefixes, and the facet values; then the norms of the documents in those
+// postings and of every document for normFields.
+func (r *Reader) Prefetch(terms, phraseTerms, prefixes [][2]string, normFields []string) {
 	var keys, posKeys [][]byte
 	for _, ft := range terms {
 		keys = append(keys, TermKey(ft[0], []byte(ft[1])))
@@ -112,6 +113,69 @@ func (r *Reader) Prefetch(terms, phraseTerms, prefixes [][2]string) {
 		_, _ = r.ix.loadFacets(r.ctx)
 	}
 	wg.Wait()
+	r.ix.Prefetch(r.ctx, TableNorms, r.normKeys(terms, normFields), nil)
+}
+
+// normKeys lists the chunks of field lengths that scoring the terms will
+// read, and every chunk of fields.
+func (r *Reader) normKeys(terms [][2]string, fields []string) [][]byte {
+	field := func(f string) string {
+		if o, ok := r.ix.man.NormsOf[f]; ok {
+			return o
+		}
+		return f
+	}
+	want := map[string]map[uint64]bool{}
+	add := func(f string, c uint64) {
+		if want[f] == nil {
+			want[f] = map[uint64]bool{}
+		}
+		want[f][c] = true
+	}
+	for _, f := range fields {
+		for c := uint64(0); c*NormChunk < r.ix.man.Docs; c++ {
+			add(field(f), c)
+		}
+	}
+	for _, ft := range terms {
+		v, ok, err := r.ix.get(r.ctx, TablePostings, TermKey(ft[0], []byte(ft[1])))
+		if err != nil || !ok {
+			continue
+		}
+		f := field(ft[0])
+		forEachDoc(v, func(doc uint64) { add(f, doc/NormChunk) })
+	}
+	var keys [][]byte
+	for f, cs := range want {
+		for c := range cs {
+			keys = append(keys, NormKey(f, c))
+		}
+	}
+	return keys
+}
+
+// forEachDoc calls fn with each document of a postings value.
+func forEachDoc(v []byte, fn func(doc uint64)) {
+	r := reader{b: v}
+	count := r.uvarint()
+	r.bytes(int(r.uvarint())) // skip entries
+	var doc uint64
+	for read := uint64(0); read < count && r.err == nil; {
+		n := min(uint64(SkipInterval), count-read)
+		for i := uint64(0); i < n; i++ {
+			d := r.uvarint()
+			if read == 0 && i == 0 {
+				doc = d
+			} else {
+				doc += d
+			}
+			fn(doc)
+		}
+		for i := uint64(0); i < n; i++ {
+			r.uvarint()
+		}
+		read += n
+	}
 }
 
 // PrefetchDocs implements the engine's prefetching hook for stored fields.

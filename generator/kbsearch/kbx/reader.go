@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"math"
 	"sort"
 	"strconv"
 	"sync"
@@ -29,6 +28,7 @@ type Index struct {
 	mu      sync.Mutex
 	pages   map[string]*page
 	facets  *facetData
+	norms   map[string]*norms
 	fetched int64 // bytes fetched (uncompressed)
 }
 
@@ -46,7 +46,7 @@ func Open(man *Manifest, src PageSource) (*Index, error) {
 			return nil, fmt.Errorf("kbx: manifest has no %s table", name)
 		}
 	}
-	return &Index{man: man, src: src, pages: map[string]*page{}}, nil
+	return &Index{man: man, src: src, pages: map[string]*page{}, norms: map[string]*norms{}}, nil
 }
 
 // Manifest returns the index manifest.
@@ -214,6 +214,9 @@ func (r *Reader) TermFieldReader(ctx context.Context, term []byte, field string,
 		for sr := (reader{b: skips}); len(sr.b) > 0 && sr.err == nil; {
 			tfr.skips = append(tfr.skips, skipEntry{prevDoc: sr.uvarint(), off: sr.uvarint(), posOff: sr.uvarint()})
 		}
+		if includeNorm {
+			tfr.norms = &normCursor{n: r.ix.normsOf(field), ctx: ctx}
+		}
 		if includeTermVectors && r.ix.man.Tables[TablePositions] != nil {
 			pv, _, err := r.ix.get(ctx, TablePositions, TermKey(field, term))
 			if err != nil {
@@ -230,27 +233,50 @@ type termFieldReader struct {
 	term, field string
 	vectors     bool
 	r           reader
-	pos         reader // locations, read in step with r when vectors are wanted
-	entries     []byte // the documents part of the postings value
+	pos         reader // locations, read in step with the documents when vectors are wanted
+	entries     []byte // the blocks part of the postings value
 	posEntries  []byte // the positions value
 	skips       []skipEntry
-	count, read uint64
+	count, read uint64 // documents in the list, documents returned
 	doc         uint64
+	// The decoded block: documents and frequencies, and the next to return.
+	docs, freqs []uint64
+	next        int
+	norms       *normCursor
+}
+
+// block decodes the next block of documents.
+func (t *termFieldReader) block() error {
+	n := int(min(uint64(SkipInterval), t.count-t.read))
+	t.docs, t.freqs, t.next = t.docs[:0], t.freqs[:0], 0
+	doc := t.doc
+	for i := 0; i < n; i++ {
+		delta := t.r.uvarint()
+		if t.read == 0 && i == 0 {
+			doc = delta
+		} else {
+			doc += delta
+		}
+		t.docs = append(t.docs, doc)
+	}
+	for i := 0; i < n; i++ {
+		t.freqs = append(t.freqs, t.r.uvarint())
+	}
+	return t.r.err
 }
 
 func (t *termFieldReader) Next(pre *index.TermFieldDoc) (*index.TermFieldDoc, error) {
 	if t.read >= t.count {
 		return nil, nil
 	}
-	delta := t.r.uvarint()
-	if t.read == 0 {
-		t.doc = delta
-	} else {
-		t.doc += delta
+	if t.next >= len(t.docs) {
+		if err := t.block(); err != nil {
+			return nil, err
+		}
 	}
-	t.read++
-	freq := t.r.uvarint()
-	length := t.r.uvarint()
+	t.doc, t.read = t.docs[t.next], t.read+1
+	freq := t.freqs[t.next]
+	t.next++
 	var nloc uint64
 	if t.vectors && len(t.pos.b) > 0 {
 		nloc = t.pos.uvarint()
@@ -262,7 +288,14 @@ func (t *termFieldReader) Next(pre *index.TermFieldDoc) (*index.TermFieldDoc, er
 	rv.Term = t.term
 	rv.ID = append(rv.ID[:0], DocKey(t.doc)...)
 	rv.Freq = freq
-	rv.Norm = float64(float32(1.0 / math.Sqrt(float64(length))))
+	rv.Norm = 0
+	if t.norms != nil {
+		n, err := t.norms.norm(t.doc)
+		if err != nil {
+			return nil, err
+		}
+		rv.Norm = n
+	}
 	rv.Vectors = rv.Vectors[:0]
 	for i := uint64(0); i < nloc; i++ {
 		pos := t.pos.uvarint()
@@ -278,20 +311,17 @@ func (t *termFieldReader) Next(pre *index.TermFieldDoc) (*index.TermFieldDoc, er
 		}
 		rv.Vectors = append(rv.Vectors, &index.TermFieldVector{Field: t.field, ArrayPositions: ap, Pos: pos, Start: start, End: start + n})
 	}
-	if t.r.err != nil {
-		return nil, t.r.err
-	}
 	if t.pos.err != nil {
 		return nil, t.pos.err
 	}
 	return rv, nil
 }
 
-// skipEntry lets a reader start decoding at document number
+// skipEntry lets a reader start decoding at block i+1, document number
 // (i+1)·SkipInterval of a postings list.
 type skipEntry struct {
-	prevDoc     uint64 // the document before that entry
-	off, posOff uint64 // offsets of that entry in the documents and positions
+	prevDoc     uint64 // the last document of the block before
+	off, posOff uint64 // offsets of the block in the documents and positions
 }
 
 func (t *termFieldReader) Advance(id index.IndexInternalID, pre *index.TermFieldDoc) (*index.TermFieldDoc, error) {
@@ -299,8 +329,8 @@ func (t *termFieldReader) Advance(id index.IndexInternalID, pre *index.TermField
 	if err != nil {
 		return nil, err
 	}
-	// Jump to the last skip entry that starts before target and ahead of
-	// where the reader is.
+	// Jump to the last block that starts before target and ahead of where
+	// the reader is.
 	if i := sort.Search(len(t.skips), func(i int) bool { return t.skips[i].prevDoc >= target }) - 1; i >= 0 {
 		if k := uint64(i+1) * SkipInterval; k > t.read && int(t.skips[i].off) <= len(t.entries) {
 			sk := t.skips[i]
@@ -309,6 +339,7 @@ func (t *termFieldReader) Advance(id index.IndexInternalID, pre *index.TermField
 				t.pos = reader{b: t.posEntries[sk.posOff:]}
 			}
 			t.doc, t.read = sk.prevDoc, k
+			t.docs, t.next = t.docs[:0], 0
 		}
 	}
 	for {

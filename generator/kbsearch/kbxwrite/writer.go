@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -41,10 +42,25 @@ type storedField struct{ name, value string }
 type posting struct {
 	count   uint64
 	lastDoc uint64
-	data    []byte // per document: delta, frequency, field length
+	data    []byte // blocks of kbx.SkipInterval documents: their deltas, then their frequencies
 	pos     []byte // per document: number of locations, then the locations
 	hasPos  bool
 	skips   []byte // every kbx.SkipInterval documents: previous document, offsets into data and pos
+	// The block being filled.
+	deltas, freqs []uint64
+}
+
+// flush appends the block being filled to data, column by column: brotli
+// compresses a run of small deltas and a run of frequencies far better than
+// the two interleaved.
+func (p *posting) flush() {
+	for _, d := range p.deltas {
+		p.data = binary.AppendUvarint(p.data, d)
+	}
+	for _, f := range p.freqs {
+		p.data = binary.AppendUvarint(p.data, f)
+	}
+	p.deltas, p.freqs = p.deltas[:0], p.freqs[:0]
 }
 
 // Build maps and analyzes docs with Bleve (the mapping decides fields,
@@ -59,6 +75,7 @@ func Build(m *mapping.IndexMappingImpl, docs []any, pageSize int, out kbx.Output
 		digits = 6
 	}
 	shards := map[string]map[string]*posting{} // field → term → postings
+	lengths := map[string][]uint32{}           // field → length of the field in each document
 	fieldSet := map[string]bool{}
 	storedV := make([][]byte, len(docs))
 	facetSets := make([][][2]string, len(docs))
@@ -85,6 +102,7 @@ func Build(m *mapping.IndexMappingImpl, docs []any, pageSize int, out kbx.Output
 				if !fieldSet[f.name] {
 					fieldSet[f.name] = true
 					shards[f.name] = map[string]*posting{}
+					lengths[f.name] = make([]uint32, len(docs))
 				}
 			}
 		}
@@ -92,11 +110,12 @@ func Build(m *mapping.IndexMappingImpl, docs []any, pageSize int, out kbx.Output
 			fields = append(fields, f)
 		}
 		par.For(len(fields), workers, func(k int) {
-			field, shard := fields[k], shards[fields[k]]
+			field, shard, lens := fields[k], shards[fields[k]], lengths[fields[k]]
 			for i := base; i < end; i++ {
 				for j := range an[i-base].fields {
 					if f := &an[i-base].fields[j]; f.name == field {
 						mergeField(shard, uint64(i), f)
+						lens[i] = uint32(f.length)
 					}
 				}
 			}
@@ -137,6 +156,7 @@ func Build(m *mapping.IndexMappingImpl, docs []any, pageSize int, out kbx.Output
 	var posK, posV [][]byte
 	for i, k := range keys {
 		p := terms[k]
+		p.flush()
 		dictK[i] = []byte(k)
 		dictV[i] = binary.AppendUvarint(nil, p.count)
 		postK[i] = dictK[i]
@@ -166,6 +186,13 @@ func Build(m *mapping.IndexMappingImpl, docs []any, pageSize int, out kbx.Output
 	if man.Tables[kbx.TableStored], err = writeTable(storedK, storedV, pageSize, out); err != nil {
 		return nil, err
 	}
+	normK, normV, alias := encodeNorms(man.Fields, lengths)
+	if man.Tables[kbx.TableNorms], err = writeTable(normK, normV, pageSize, out); err != nil {
+		return nil, err
+	}
+	if len(alias) > 0 {
+		man.NormsOf = alias
+	}
 	facets := encodeFacets(facetSets)
 	man.Facets = fileName(facets)
 	if err := out(man.Facets, facets); err != nil {
@@ -185,6 +212,7 @@ func mergeField(terms map[string]*posting, doc uint64, f *fieldData) {
 				terms[string(tf.Term)] = p
 			}
 			if p.count > 0 && p.count%kbx.SkipInterval == 0 {
+				p.flush()
 				p.skips = binary.AppendUvarint(p.skips, p.lastDoc)
 				p.skips = binary.AppendUvarint(p.skips, uint64(len(p.data)))
 				p.skips = binary.AppendUvarint(p.skips, uint64(len(p.pos)))
@@ -193,9 +221,8 @@ func mergeField(terms map[string]*posting, doc uint64, f *fieldData) {
 			if p.count == 0 {
 				delta = doc
 			}
-			p.data = binary.AppendUvarint(p.data, delta)
-			p.data = binary.AppendUvarint(p.data, uint64(tf.Frequency()))
-			p.data = binary.AppendUvarint(p.data, uint64(f.length))
+			p.deltas = append(p.deltas, delta)
+			p.freqs = append(p.freqs, uint64(tf.Frequency()))
 			// Positions go to their own table: only phrase searches read them.
 			if f.vectors {
 				p.hasPos = true
@@ -326,6 +353,40 @@ func nestDirectory(t *kbx.Table, out kbx.Output) (*kbx.Table, error) {
 		nested.Sizes = append(nested.Sizes, len(page))
 	}
 	return nested, nil
+}
+
+// encodeNorms writes the length of each field in each document (Bleve's
+// norm is 1/√length), in chunks of kbx.NormChunk documents keyed by field and
+// chunk. A field whose lengths equal an earlier field's in every document
+// (the stemmed and unstemmed copies of the same text) is not written again:
+// alias maps it to that field.
+func encodeNorms(fields []string, lengths map[string][]uint32) (keys, values [][]byte, alias map[string]string) {
+	alias = map[string]string{}
+	var written []string
+	for _, f := range fields {
+		lens := lengths[f]
+		same := ""
+		for _, w := range written {
+			if slices.Equal(lengths[w], lens) {
+				same = w
+				break
+			}
+		}
+		if same != "" {
+			alias[f] = same
+			continue
+		}
+		written = append(written, f)
+		for c := 0; c*kbx.NormChunk < len(lens); c++ {
+			var v []byte
+			for _, l := range lens[c*kbx.NormChunk : min((c+1)*kbx.NormChunk, len(lens))] {
+				v = binary.AppendUvarint(v, uint64(l))
+			}
+			keys = append(keys, kbx.NormKey(f, uint64(c)))
+			values = append(values, v)
+		}
+	}
+	return keys, values, alias
 }
 
 // encodeFacets writes the facet terms of every document: a table of

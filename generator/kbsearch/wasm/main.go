@@ -139,8 +139,16 @@ func manifestOf(v js.Value) (man *kbx.Manifest, synonyms [][]string, err error) 
 		IDDigits: v.Get("idDigits").Int(),
 		Tables:   map[string]*kbx.Table{},
 	}
+	if no := v.Get("normsOf"); no.Type() == js.TypeObject {
+		man.NormsOf = map[string]string{}
+		for _, f := range man.Fields {
+			if o := no.Get(f); o.Type() == js.TypeString {
+				man.NormsOf[f] = o.String()
+			}
+		}
+	}
 	tables := v.Get("tables")
-	for _, name := range []string{kbx.TableDict, kbx.TablePostings, kbx.TablePositions, kbx.TableStored} {
+	for _, name := range []string{kbx.TableDict, kbx.TablePostings, kbx.TablePositions, kbx.TableStored, kbx.TableNorms} {
 		t := tables.Get(name)
 		if t.IsUndefined() || t.IsNull() {
 			continue
