@@ -18,6 +18,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -204,6 +205,62 @@ type Options struct {
 	ContentDir string   // content folder; relative paths are taken from Root
 	Drafts     bool     // include drafts
 	Taxonomies []string // plural taxonomy names
+	// Cache, when set, keeps parsed files between loads: a file whose bytes
+	// did not change is not parsed again (the preview server's rebuilds).
+	Cache *Cache
+}
+
+// Cache remembers the parse of each content file by its bytes. It is safe
+// for concurrent use.
+type Cache struct {
+	mu sync.Mutex
+	m  map[string]cached // key: path relative to the content folder
+}
+
+type cached struct {
+	src  []byte
+	page Page // as ParsePage returned it, before the tree was built
+	err  error
+}
+
+// keep forgets every file but rels (the files that still exist).
+func (c *Cache) keep(rels []string) {
+	want := make(map[string]bool, len(rels))
+	for _, r := range rels {
+		want[r] = true
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for r := range c.m {
+		if !want[r] {
+			delete(c.m, r)
+		}
+	}
+}
+
+// parse returns the page for src, parsing it only when it changed.
+func (c *Cache) parse(srcPath, rel string, src []byte, taxonomies []string) (*Page, error) {
+	c.mu.Lock()
+	e, ok := c.m[rel]
+	c.mu.Unlock()
+	if !ok || !bytes.Equal(e.src, src) {
+		p, err := ParsePage(srcPath, rel, src, taxonomies)
+		e = cached{src: src, err: err}
+		if p != nil {
+			e.page = *p
+		}
+		c.mu.Lock()
+		if c.m == nil {
+			c.m = map[string]cached{}
+		}
+		c.m[rel] = e
+		c.mu.Unlock()
+	}
+	if e.err != nil {
+		return nil, e.err
+	}
+	p := e.page // a fresh copy: building the tree sets its links
+	return &p, nil
 }
 
 // Load walks the content folder and builds the site tree. It reports every
@@ -275,7 +332,7 @@ func Load(opt Options, warn func(string)) (*Site, error) {
 	pages := make([]*Page, len(mdFiles))
 	par.For(len(mdFiles), runtime.GOMAXPROCS(0), func(i int) {
 		list.Guard(path.Join(display, mdFiles[i]), func() {
-			p, err := loadPage(abs, display, mdFiles[i], opt.Taxonomies)
+			p, err := loadPage(abs, display, mdFiles[i], opt.Taxonomies, opt.Cache)
 			if err != nil {
 				if ds := diag.As(err); ds != nil {
 					list.Add(ds...)
@@ -288,6 +345,9 @@ func Load(opt Options, warn func(string)) (*Site, error) {
 		})
 	})
 
+	if opt.Cache != nil {
+		opt.Cache.keep(mdFiles)
+	}
 	var kept []*Page
 	site.Failed = map[string]bool{}
 	for i, p := range pages {
@@ -321,7 +381,7 @@ func ignored(name string) bool {
 	return name == "4913"
 }
 
-func loadPage(abs, display, rel string, taxonomies []string) (*Page, error) {
+func loadPage(abs, display, rel string, taxonomies []string, cache *Cache) (*Page, error) {
 	srcPath := path.Join(display, rel)
 	src, err := os.ReadFile(filepath.Join(abs, filepath.FromSlash(rel)))
 	if err != nil {
@@ -330,6 +390,9 @@ func loadPage(abs, display, rel string, taxonomies []string) (*Page, error) {
 			err = pe.Err
 		}
 		return nil, diag.New(srcPath, 0, 0, "cannot read: %v", err)
+	}
+	if cache != nil {
+		return cache.parse(srcPath, rel, src, taxonomies)
 	}
 	return ParsePage(srcPath, rel, src, taxonomies)
 }

@@ -108,6 +108,12 @@ func OutputPath(url string) string {
 type Options struct {
 	Workers int
 	Search  SearchFiles // set when the search index was built
+	// Only, when not nil, limits rendering to the pages with these site
+	// paths; site-wide files (sitemap, feed, robots.txt, assets) are then
+	// written only when SiteFiles is set. The preview server uses it to
+	// render what an edit changed.
+	Only      map[string]bool
+	SiteFiles bool
 }
 
 // Site renders every output of the site through w and returns problems found.
@@ -125,6 +131,9 @@ func Site(site *content.Site, cfg *config.Config, theme *Theme, w Writer, opt Op
 	theme.ResetCache()
 	var jobs []job
 	page := func(kind string, d *Data) {
+		if opt.Only != nil && !opt.Only[d.URL] {
+			return
+		}
 		name := kind + " " + d.URL
 		if d.Page != nil {
 			name = d.Page.Path
@@ -177,6 +186,9 @@ func Site(site *content.Site, cfg *config.Config, theme *Theme, w Writer, opt Op
 
 	var list diag.List
 	run(jobs, opt.Workers, &list)
+	if opt.Only != nil && !opt.SiteFiles {
+		return list.Sorted()
+	}
 
 	// Site-wide files.
 	if cfg.SitemapEnabled() {

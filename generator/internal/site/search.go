@@ -34,7 +34,11 @@ const (
 
 // buildSearch indexes the site and writes the index files and the search
 // engine, each with .gz and .br beside it. It returns their site paths.
-func buildSearch(l *Loaded, w render.Writer, workers int, logf func(string, ...any)) (render.SearchFiles, []diag.Diagnostic) {
+//
+// A preview build uses fixed names (previewSearchFiles) and writes no
+// compressed copies: pages then do not change when the index does, and the
+// local preview server has no use for compression.
+func buildSearch(l *Loaded, w render.Writer, workers int, logf func(string, ...any), preview bool) (render.SearchFiles, []diag.Diagnostic) {
 	var sf render.SearchFiles
 	engine, err := wasmclient.Build(logf)
 	if err != nil {
@@ -42,18 +46,34 @@ func buildSearch(l *Loaded, w render.Writer, workers int, logf func(string, ...a
 	}
 	sf.Engine = "/assets/search/engine." + shortHash(engine.Wasm) + ".wasm"
 	sf.Runtime = "/assets/search/wasm_exec." + shortHash(engine.WasmExec) + ".js"
+	if preview {
+		sf = previewSearchFiles
+		for _, f := range []struct {
+			rel  string
+			data []byte
+		}{{sf.Engine, engine.Wasm}, {sf.Runtime, engine.WasmExec}} {
+			if err := w.WriteFile(strings.TrimPrefix(f.rel, "/"), f.data); err != nil {
+				return sf, []diag.Diagnostic{diag.New(f.rel, 0, 0, "%v", err)}
+			}
+		}
+	}
 	for _, f := range []struct {
 		rel  string
 		data []byte
 	}{
 		{sf.Engine, engine.Wasm}, {sf.Engine + ".br", engine.WasmBr}, {sf.Engine + ".gz", engine.WasmGz},
 	} {
+		if preview {
+			break
+		}
 		if err := w.WriteFile(strings.TrimPrefix(f.rel, "/"), f.data); err != nil {
 			return sf, []diag.Diagnostic{diag.New(f.rel, 0, 0, "%v", err)}
 		}
 	}
-	if err := writeCompressed(w, strings.TrimPrefix(sf.Runtime, "/"), engine.WasmExec, brotliSmall, gzSmall); err != nil {
-		return sf, []diag.Diagnostic{diag.New(sf.Runtime, 0, 0, "%v", err)}
+	if !preview {
+		if err := writeCompressed(w, strings.TrimPrefix(sf.Runtime, "/"), engine.WasmExec, brotliSmall, gzSmall); err != nil {
+			return sf, []diag.Diagnostic{diag.New(sf.Runtime, 0, 0, "%v", err)}
+		}
 	}
 	type file struct {
 		name string
@@ -75,6 +95,9 @@ func buildSearch(l *Loaded, w render.Writer, workers int, logf func(string, ...a
 	if err != nil {
 		return sf, []diag.Diagnostic{diag.New("search index", 0, 0, "%v", err)}
 	}
+	if preview {
+		name = "index.json"
+	}
 	files = append(files, file{name, data})
 	var list diag.List
 	total := 0
@@ -88,12 +111,20 @@ func buildSearch(l *Loaded, w render.Writer, workers int, logf func(string, ...a
 	par.For(len(files), workers, func(i int) {
 		f := files[i]
 		list.Guard(SearchDir+f.name, func() {
+			if preview {
+				if err := w.WriteFile(SearchDir+f.name, f.data); err != nil {
+					list.Addf(SearchDir+f.name, 0, 0, "%v", err)
+				}
+				return
+			}
 			if err := writeCompressed(w, SearchDir+f.name, f.data, br, gz); err != nil {
 				list.Addf(SearchDir+f.name, 0, 0, "%v", err)
 			}
 		})
 	})
-	sf.Index = "/" + SearchDir + name
+	if !preview {
+		sf.Index = "/" + SearchDir + name
+	}
 	return sf, list.Sorted()
 }
 

@@ -32,6 +32,13 @@ type Options struct {
 	CheckOnly  bool   // validate everything, write nothing
 	Warn       func(string)
 	Info       func(string) // progress notes, such as compiling the search engine
+	// Cache, when set, carries parsed and rendered pages from one build to
+	// the next (see Cache).
+	Cache *Cache
+	// Preview builds for the preview server: the search index and engine get
+	// fixed names (pages then stay the same when only the index changes) and
+	// no compressed copies.
+	Preview bool
 }
 
 // Result summarises a successful build.
@@ -57,6 +64,8 @@ type Loaded struct {
 	Content *content.Site
 	Phases  []Phase
 	Logf    func(string, ...any) // progress notes (may be nil)
+
+	envChanged bool // links may resolve differently than in the build the cache last saw
 }
 
 // Load runs every stage up to rendering: configuration, theme, content,
@@ -88,8 +97,12 @@ func Load(opt Options) (*Loaded, error) {
 		list.Add(diag.As(err)...)
 	}
 	phase("config and theme")
+	var parseCache *content.Cache
+	if opt.Cache != nil {
+		parseCache = &opt.Cache.content
+	}
 	site, err := content.Load(content.Options{Root: opt.Root, ContentDir: opt.ContentDir, Drafts: opt.Drafts,
-		Taxonomies: cfg.TaxonomyNames()}, opt.Warn)
+		Taxonomies: cfg.TaxonomyNames(), Cache: parseCache}, opt.Warn)
 	if err != nil {
 		if len(diag.As(err)) == 0 || site == nil {
 			list.Add(diag.As(err)...)
@@ -120,19 +133,36 @@ func Load(opt Options) (*Loaded, error) {
 	}
 	resolver := &linkcheck.Resolver{Site: site, Files: files, Generated: generated, Drafts: site.Drafts, Failed: site.Failed, Prefix: cfg.Base.Path}
 	md := markdown.New(markdown.Options{Unsafe: cfg.Markup.Unsafe, Typographer: cfg.Typographer(), TOCLevels: cfg.Markup.TOCLevels})
+	envChanged := false
+	if opt.Cache != nil {
+		envChanged = opt.Cache.setEnv(linkEnv(cfg, site, files, generated))
+	}
 	par.For(len(site.Pages), workers(cfg), func(i int) {
 		p := site.Pages[i]
 		p.Doc = &content.Doc{Anchors: map[string]bool{}}
+		if opt.Cache != nil {
+			if doc, ds, ok := opt.Cache.doc(p, site); ok {
+				p.Doc = doc
+				list.Add(ds...)
+				return
+			}
+		}
 		list.Guard(p.Path, func() {
 			doc, ds := md.Render(p, resolver.Resolve)
 			p.Doc = doc
 			list.Add(ds...)
+			if opt.Cache != nil {
+				opt.Cache.putDoc(p, doc, ds)
+			}
 		})
 	})
+	if opt.Cache != nil {
+		opt.Cache.keep(site)
+	}
 	phase("markdown")
 	list.Add(linkcheck.Check(site)...)
 	phase("link check")
-	l := &Loaded{Config: cfg, Theme: theme, Content: site, Phases: phases}
+	l := &Loaded{Config: cfg, Theme: theme, Content: site, Phases: phases, envChanged: envChanged}
 	if opt.Info != nil {
 		l.Logf = func(f string, a ...any) { opt.Info(fmt.Sprintf(f, a...)) }
 	}
@@ -217,10 +247,15 @@ func Render(l *Loaded, w render.Writer, workers int) []diag.Diagnostic {
 	var ds []diag.Diagnostic
 	opts := render.Options{Workers: workers}
 	if l.Config.SearchEnabled() {
-		opts.Search, ds = buildSearch(l, w, workers, l.Logf)
+		opts.Search, ds = buildSearch(l, w, workers, l.Logf, false)
 	}
 	ds = append(ds, render.Site(l.Content, l.Config, l.Theme, w, opts)...)
-	// Static files: the theme's, then the site's, then files beside content.
+	return append(ds, copyStatic(l, w, workers)...)
+}
+
+// copyStatic copies the theme's static files, then the site's, then files
+// beside content.
+func copyStatic(l *Loaded, w render.Writer, workers int) []diag.Diagnostic {
 	type copyJob struct{ rel, src string }
 	var jobs []copyJob
 	urls := make([]string, 0, len(l.Theme.Static))
@@ -235,7 +270,6 @@ func Render(l *Loaded, w render.Writer, workers int) []diag.Diagnostic {
 		jobs = append(jobs, copyJob{f.Rel, f.Src})
 	}
 	var list diag.List
-	list.Add(ds...)
 	par.For(len(jobs), workers, func(i int) {
 		list.Guard(jobs[i].rel, func() {
 			if err := w.CopyFile(jobs[i].rel, jobs[i].src); err != nil {

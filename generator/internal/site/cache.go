@@ -1,0 +1,126 @@
+package site
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"fmt"
+	"io"
+	"sort"
+	"sync"
+
+	"vepkb/generator/internal/config"
+	"vepkb/generator/internal/content"
+	"vepkb/generator/internal/diag"
+)
+
+// Cache keeps what one build computed for the next, so that the preview
+// server's rebuilds parse and render again only the files that changed. A
+// cached result is used only when everything it depended on is the same: the
+// file's bytes for its parse; for its Markdown, the page's body, front matter
+// and URL, the Markdown settings, and every URL and file a link could point
+// at. It is safe for concurrent use.
+type Cache struct {
+	content content.Cache
+
+	mu   sync.Mutex
+	env  [32]byte // link environment the cached documents were rendered in
+	docs map[string]docEntry
+}
+
+type docEntry struct {
+	page  pageKey
+	doc   *content.Doc
+	diags []diag.Diagnostic
+}
+
+// pageKey is what a page's Markdown output depends on, besides the
+// environment.
+type pageKey struct {
+	url, path, meta string
+	bodyLine        int
+	body            []byte
+}
+
+func keyOf(p *content.Page) pageKey {
+	return pageKey{url: p.URL, path: p.Path, meta: fmt.Sprint(*p.Meta), bodyLine: p.BodyLine, body: p.Body}
+}
+
+// linkEnv hashes everything link resolution can see: the Markdown settings,
+// the URL of every page by source, drafts and failed files, static files and
+// generated pages.
+func linkEnv(cfg *config.Config, site *content.Site, files, generated map[string]bool) [32]byte {
+	h := sha256.New()
+	fmt.Fprintf(h, "%v\x00%v\x00%v\x00%s\x00", cfg.Markup, cfg.Typographer(), cfg.Base.Path, site.ContentDir)
+	for _, p := range site.Pages {
+		fmt.Fprintf(h, "p%s\x00%s\x00", p.Rel, p.URL)
+	}
+	for _, set := range []map[string]bool{site.Drafts, site.Failed, files, generated} {
+		keys := make([]string, 0, len(set))
+		for k := range set {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		io.WriteString(h, "\x01")
+		for _, k := range keys {
+			io.WriteString(h, k+"\x00")
+		}
+	}
+	var sum [32]byte
+	copy(sum[:], h.Sum(nil))
+	return sum
+}
+
+// setEnv drops every cached document when the link environment changed,
+// and reports whether it did.
+func (c *Cache) setEnv(env [32]byte) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if env != c.env || c.docs == nil {
+		c.env = env
+		c.docs = map[string]docEntry{}
+		return true
+	}
+	return false
+}
+
+// doc returns the cached Markdown output of p, with its links pointing at
+// the pages of site, or false.
+func (c *Cache) doc(p *content.Page, site *content.Site) (*content.Doc, []diag.Diagnostic, bool) {
+	c.mu.Lock()
+	e, ok := c.docs[p.Rel]
+	c.mu.Unlock()
+	k := keyOf(p)
+	if !ok || e.page.url != k.url || e.page.path != k.path || e.page.meta != k.meta || e.page.bodyLine != k.bodyLine || !bytes.Equal(e.page.body, k.body) {
+		return nil, nil, false
+	}
+	d := *e.doc
+	d.Links = make([]content.Link, len(e.doc.Links))
+	for i, l := range e.doc.Links {
+		if l.Target != nil {
+			t := site.BySource[l.Target.Rel]
+			if t == nil {
+				return nil, nil, false
+			}
+			l.Target = t
+		}
+		d.Links[i] = l
+	}
+	return &d, e.diags, true
+}
+
+func (c *Cache) putDoc(p *content.Page, d *content.Doc, ds []diag.Diagnostic) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.docs[p.Rel] = docEntry{page: keyOf(p), doc: d, diags: ds}
+}
+
+// keep forgets the documents of pages no longer in the site.
+func (c *Cache) keep(site *content.Site) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for rel := range c.docs {
+		if site.BySource[rel] == nil {
+			delete(c.docs, rel)
+		}
+	}
+}

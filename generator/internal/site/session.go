@@ -1,0 +1,374 @@
+package site
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"vepkb/generator/internal/content"
+	"vepkb/generator/internal/diag"
+	"vepkb/generator/internal/render"
+)
+
+// Session rebuilds a site again and again into one output folder, for the
+// preview server: each rebuild reuses what the last one parsed and
+// rendered, renders only the pages an edit can have changed, and writes only
+// files whose bytes changed (each replaced atomically, so a server reading
+// the folder never sees half a file). A failed rebuild leaves the folder as
+// the last good build made it.
+type Session struct {
+	opt       Options
+	cache     *Cache
+	out       *syncWriter
+	searchOut *syncWriter // the search files, written apart from pages
+	searchMu  sync.Mutex
+
+	mu   sync.Mutex // one rebuild at a time
+	last *Loaded    // the last good build
+}
+
+// Update tells what a rebuild did.
+type Update struct {
+	Full     bool          // every page was rendered (first build, config, layouts, assets, files added or moved)
+	Rendered int           // pages rendered
+	Changed  []string      // site paths of HTML pages whose bytes changed, sorted
+	Files    []string      // other output files that changed (slash paths relative to the output)
+	CSSOnly  bool          // only stylesheets changed: pages can swap them without reloading
+	Duration time.Duration //
+	Search   bool          // the search index needs rebuilding (content changed)
+}
+
+// NewSession prepares rebuilds of opt.Root into opt.Dest, which it owns.
+func NewSession(opt Options) *Session {
+	opt.Preview = true
+	c := &Cache{}
+	opt.Cache = c
+	return &Session{opt: opt, cache: c, out: newSyncWriter(opt.Dest), searchOut: newSyncWriter(opt.Dest)}
+}
+
+// Dest returns the output folder.
+func (s *Session) Dest() string { return s.opt.Dest }
+
+// Rebuild builds the site again after the files at paths changed (any paths;
+// nil for the first build). It returns the diagnostics of a failed build as
+// its error, leaving the output as it was.
+func (s *Session) Rebuild(paths []string) (*Update, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	start := time.Now()
+	kind := s.classify(paths)
+	l, err := Load(s.opt)
+	if err != nil {
+		return nil, err
+	}
+	up := &Update{}
+	opts := render.Options{Workers: workers(l.Config), SiteFiles: true}
+	if l.Config.SearchEnabled() {
+		opts.Search = previewSearchFiles
+	}
+	if s.last == nil || kind.full || kind.assets || l.envChanged {
+		up.Full = true
+	} else {
+		var all bool
+		opts.Only, all = affected(s.last.Content, l.Content)
+		if all {
+			up.Full, opts.Only = true, nil
+		}
+	}
+	up.Search = up.Full || len(opts.Only) > 0
+	s.out.begin()
+	ds := render.Site(l.Content, l.Config, l.Theme, s.out, opts)
+	ds = append(ds, copyStatic(l, s.out, opts.Workers)...)
+	if len(ds) > 0 {
+		s.out.abort()
+		return nil, &diag.Errors{Items: ds}
+	}
+	changed, err := s.out.commit(up.Full)
+	if err != nil {
+		return nil, err
+	}
+	if up.Full {
+		up.Rendered = len(l.Content.Pages)
+	} else {
+		up.Rendered = len(opts.Only)
+	}
+	for _, rel := range changed {
+		if strings.HasSuffix(rel, ".html") {
+			u := "/" + strings.TrimSuffix(rel, "index.html")
+			up.Changed = append(up.Changed, u)
+		} else {
+			up.Files = append(up.Files, rel)
+		}
+	}
+	// A stylesheet edit changes every page only by the stylesheet's
+	// fingerprinted name: the open pages can swap it in place.
+	up.CSSOnly = kind.assets && !kind.full && !kind.content && kind.cssOnly && len(up.Files) > 0
+	if up.CSSOnly {
+		up.Search = false
+	}
+	s.last = l
+	up.Duration = time.Since(start)
+	return up, nil
+}
+
+// BuildSearch writes the search engine and index for the last good build
+// (fixed names; see Options.Preview). It may run while pages are served.
+func (s *Session) BuildSearch(logf func(string, ...any)) error {
+	s.mu.Lock()
+	l := s.last
+	s.mu.Unlock()
+	if l == nil || !l.Config.SearchEnabled() {
+		return nil
+	}
+	s.searchMu.Lock()
+	defer s.searchMu.Unlock()
+	w := s.searchOut
+	w.begin()
+	if _, ds := buildSearch(l, w, workers(l.Config), logf, true); len(ds) > 0 {
+		w.abort()
+		return &diag.Errors{Items: ds}
+	}
+	_, err := w.commit(true)
+	return err
+}
+
+// CSS returns the site path and integrity of the main stylesheet of the last
+// build.
+func (s *Session) CSS() (url, integrity string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.last == nil {
+		return "", ""
+	}
+	for _, a := range s.last.Theme.Assets() {
+		if strings.HasSuffix(a.Name, ".css") {
+			return s.last.Config.RelURL(a.URL), a.Integrity
+		}
+	}
+	return "", ""
+}
+
+// changeKind sorts changed paths by what they can affect.
+type changeKind struct {
+	full    bool // configuration or layouts: everything
+	assets  bool // files under assets/ (fingerprinted into every page)
+	cssOnly bool // every asset changed is a stylesheet
+	content bool // content files
+}
+
+func (s *Session) classify(paths []string) changeKind {
+	k := changeKind{cssOnly: true}
+	root, _ := filepath.Abs(s.opt.Root)
+	contentDir := s.opt.ContentDir
+	if contentDir == "" {
+		contentDir = filepath.Join(root, "content")
+	} else if !filepath.IsAbs(contentDir) {
+		contentDir = filepath.Join(root, contentDir)
+	}
+	for _, p := range paths {
+		abs, _ := filepath.Abs(p)
+		if rel, err := filepath.Rel(contentDir, abs); err == nil && !strings.HasPrefix(rel, "..") {
+			k.content = true
+			continue
+		}
+		rel, err := filepath.Rel(root, abs)
+		if err != nil || strings.HasPrefix(rel, "..") {
+			k.full = true
+			continue
+		}
+		parts := strings.Split(filepath.ToSlash(rel), "/")
+		if parts[0] == "themes" && len(parts) > 2 {
+			parts = parts[2:]
+		}
+		switch parts[0] {
+		case "assets":
+			k.assets = true
+			if path.Ext(p) != ".css" {
+				k.cssOnly = false
+			}
+		case "static":
+			k.content = true // copied like files beside content
+		default:
+			k.full = true // config.toml, layouts, anything else
+		}
+	}
+	return k
+}
+
+// affected returns the site paths of the pages whose output may differ
+// between two builds of the same layouts and configuration, or all when the
+// tree itself changed (pages added, removed, moved, drafts toggled, aliases
+// or the front matter of the home page, a guide or a top-level page edited).
+// The rules follow what layouts show of other pages: the guide's navigation
+// (titles and order of its pages), listings in sections and term pages
+// (titles, summaries, reading time in minutes), taxonomy pages; tests check the result
+// against full builds.
+func affected(prev, cur *content.Site) (only map[string]bool, all bool) {
+	if len(prev.Pages) != len(cur.Pages) || fmt.Sprint(sortedKeys(prev.Drafts)) != fmt.Sprint(sortedKeys(cur.Drafts)) {
+		return nil, true
+	}
+	only = map[string]bool{}
+	for _, p := range cur.Pages {
+		old := prev.BySource[p.Rel]
+		if old == nil || old.URL != p.URL {
+			return nil, true
+		}
+		metaChanged := fmt.Sprint(*old.Meta) != fmt.Sprint(*p.Meta)
+		bodyChanged := !bytes.Equal(old.Body, p.Body)
+		if !metaChanged && !bodyChanged && docSame(old.Doc, p.Doc) {
+			continue
+		}
+		if metaChanged && (p.Depth <= 1 || fmt.Sprint(old.Meta.Aliases) != fmt.Sprint(p.Meta.Aliases)) {
+			return nil, true
+		}
+		only[p.URL] = true
+		listed := metaChanged || old.Doc == nil || p.Doc == nil || old.Doc.Excerpt != p.Doc.Excerpt || minutes(old.Doc) != minutes(p.Doc)
+		if !listed {
+			continue
+		}
+		// Sections and term pages list the page; its guide's pages show it
+		// in their navigation when its title or order changed.
+		for a := p.Parent; a != nil; a = a.Parent {
+			only[a.URL] = true
+		}
+		for _, t := range cur.Taxonomies {
+			only[t.URL] = true
+			for _, term := range t.Terms {
+				only[term.URL] = true
+			}
+		}
+		if metaChanged && p.Guide != nil {
+			for _, q := range cur.Pages {
+				if q.Guide == p.Guide {
+					only[q.URL] = true
+				}
+			}
+		}
+	}
+	return only, false
+}
+
+// minutes is the reading time listings may show.
+func minutes(d *content.Doc) int { return (d.Words + 199) / 200 }
+
+// docSame reports whether two renders of a page's Markdown are the same.
+func docSame(a, b *content.Doc) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.HTML == b.HTML && a.Excerpt == b.Excerpt && a.Words == b.Words
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// previewSearchFiles are the fixed names of the search files in previews.
+var previewSearchFiles = render.SearchFiles{
+	Index:   "/" + SearchDir + "index.json",
+	Engine:  "/assets/search/engine.wasm",
+	Runtime: "/assets/search/wasm_exec.js",
+}
+
+// syncWriter writes a build into a folder that is being served: files whose
+// bytes did not change are left alone, others are written to a temporary
+// file and renamed into place. It remembers a hash of every file it wrote.
+type syncWriter struct {
+	root string
+
+	mu      sync.Mutex
+	hashes  map[string][32]byte // files in the folder, by slash path
+	pending map[string][]byte   // this build's changed files
+	seen    map[string]bool     // this build's files, changed or not
+}
+
+func newSyncWriter(root string) *syncWriter {
+	return &syncWriter{root: root, hashes: map[string][32]byte{}}
+}
+
+func (w *syncWriter) begin() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.pending, w.seen = map[string][]byte{}, map[string]bool{}
+}
+
+func (w *syncWriter) abort() { w.begin() }
+
+// WriteFile implements render.Writer; nothing reaches the folder before commit.
+func (w *syncWriter) WriteFile(rel string, data []byte) error {
+	rel = path.Clean("/" + rel)[1:]
+	sum := sha256.Sum256(data)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.seen[rel] = true
+	if old, ok := w.hashes[rel]; ok && old == sum {
+		delete(w.pending, rel)
+		return nil
+	}
+	w.pending[rel] = append([]byte(nil), data...)
+	return nil
+}
+
+// CopyFile implements render.Writer.
+func (w *syncWriter) CopyFile(rel, src string) error {
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	return w.WriteFile(rel, data)
+}
+
+// commit writes the changed files into place and, when prune is set,
+// removes files this build did not produce. It returns the changed paths.
+func (w *syncWriter) commit(prune bool) ([]string, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var changed []string
+	for rel := range w.pending {
+		changed = append(changed, rel)
+	}
+	sort.Strings(changed)
+	for _, rel := range changed {
+		data := w.pending[rel]
+		full := filepath.Join(w.root, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			return nil, err
+		}
+		tmp := full + ".kbtmp"
+		if err := os.WriteFile(tmp, data, 0o644); err != nil {
+			return nil, err
+		}
+		if err := os.Rename(tmp, full); err != nil {
+			return nil, err
+		}
+		w.hashes[rel] = sha256.Sum256(data)
+	}
+	if prune {
+		var gone []string
+		for rel := range w.hashes {
+			if !w.seen[rel] && !strings.HasPrefix(rel, SearchDir) && !strings.HasPrefix(rel, "assets/search/") {
+				gone = append(gone, rel)
+			}
+		}
+		sort.Strings(gone)
+		for _, rel := range gone {
+			_ = os.Remove(filepath.Join(w.root, filepath.FromSlash(rel)))
+			delete(w.hashes, rel)
+			changed = append(changed, rel)
+		}
+	}
+	w.pending = map[string][]byte{}
+	return changed, nil
+}
