@@ -9,35 +9,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"vepkb/generator/internal/sitetest"
 )
 
-func copyDir(t *testing.T, src, dst string) {
-	t.Helper()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-func testSite(t *testing.T) string {
-	root := t.TempDir()
-	copyDir(t, "internal/site/testdata/basic", root)
-	copyDir(t, "../themes/default", filepath.Join(root, "themes", "default"))
-	return root
-}
+func testSite(t *testing.T) string { return sitetest.Basic(t) }
 
 func runCmd(args ...string) (int, string, string) {
 	var out, errb bytes.Buffer

@@ -7,24 +7,25 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
-	"os"
-	"path/filepath"
+	"os/exec"
+	"runtime"
 	"strconv"
-	"time"
 
-	"vepkb/generator/internal/server"
-	"vepkb/generator/internal/site"
+	"vepkb/generator/internal/preview"
+	"vepkb/generator/internal/watch"
 )
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	var c commonFlags
 	c.register(fs)
-	bind := fs.String("bind", "127.0.0.1", "address to listen on")
-	port := fs.Int("port", 1313, "port to listen on")
+	bind := fs.String("bind", "127.0.0.1", "address to listen on (another than loopback exposes drafts to the network)")
+	port := fs.Int("port", 1313, "port to listen on (0: any free port)")
+	open := fs.Bool("open", false, "open the site in the default browser")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: generator serve [flags]\n\nBuilds the site into a private temporary folder (public/ is not touched) and serves it.\n\nFlags:\n")
+		fmt.Fprintf(fs.Output(), "Usage: generator serve [flags]\n\n"+
+			"Builds the site into a private temporary folder (public/ is not touched), serves it, and rebuilds\n"+
+			"on every save: open pages reload by themselves, and errors show over the last good page.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if code := parseFlags(fs, args, stdout, stderr); code >= 0 {
@@ -44,42 +45,46 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "error: cannot listen on %s:%d: %v\n", *bind, *port, err)
 		return exitError
 	}
-	defer ln.Close()
-	addr := ln.Addr().(*net.TCPAddr)
-	host := *bind
-	if host == "" || host == "0.0.0.0" || host == "::" {
-		host = "127.0.0.1"
-	}
-	base := "http://" + net.JoinHostPort(host, strconv.Itoa(addr.Port)) + "/"
-	tmp, err := os.MkdirTemp("", "kb-serve-")
+	srv, err := preview.Start(preview.Options{Site: opt, Listener: ln, Log: stdout})
 	if err != nil {
-		fmt.Fprintf(stderr, "error: %v\n", err)
-		return exitError
-	}
-	defer os.RemoveAll(tmp)
-	opt.Dest = filepath.Join(tmp, "site")
-	opt.BaseURL = base
-	res, err := site.Build(opt)
-	if err != nil {
+		ln.Close()
+		var le *watch.LimitError
+		if errors.As(err, &le) {
+			fmt.Fprintf(stderr, "error: %v\n", err)
+			return exitError
+		}
 		printDiagnostics(stderr, err)
 		return exitError
 	}
-	fmt.Fprintf(stdout, "built %d pages in %s\nserving at %s (press Ctrl+C to stop)\n", res.Pages, res.Duration.Round(time.Millisecond), base)
-	srv := &http.Server{Handler: server.New(opt.Dest), ReadHeaderTimeout: 10 * time.Second}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case <-ctx.Done():
-		sctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(sctx)
-		fmt.Fprintln(stdout, "stopped")
-		return exitOK
-	case err := <-errc:
-		if errors.Is(err, http.ErrServerClosed) {
-			return exitOK
+	defer srv.Close()
+	fmt.Fprintf(stdout, "serving at %s — watching for changes (press Ctrl+C to stop)\n", srv.URL())
+	if *open {
+		if err := openBrowser(srv.URL()); err != nil {
+			fmt.Fprintf(stderr, "warning: cannot open a browser: %v\n", err)
 		}
+	}
+	if err := srv.Wait(ctx); err != nil {
 		fmt.Fprintf(stderr, "error: %v\n", err)
 		return exitError
 	}
+	fmt.Fprintln(stdout, "stopped")
+	return exitOK
+}
+
+// openBrowser opens url with the system's default browser.
+func openBrowser(url string) error {
+	var cmd *exec.Cmd
+	switch runtime.GOOS {
+	case "darwin":
+		cmd = exec.Command("open", url)
+	case "windows":
+		cmd = exec.Command("rundll32", "url.dll,FileProtocolHandler", url)
+	default:
+		cmd = exec.Command("xdg-open", url)
+	}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	go cmd.Wait()
+	return nil
 }

@@ -208,6 +208,10 @@ type Options struct {
 	// Cache, when set, keeps parsed files between loads: a file whose bytes
 	// did not change is not parsed again (the preview server's rebuilds).
 	Cache *Cache
+	// Unchanged, when set with Cache, names files known not to have changed
+	// since the last load (a file watcher saw no event for them): their
+	// cached parse is used without reading them.
+	Unchanged func(rel string) bool
 }
 
 // Cache remembers the parse of each content file by its bytes. It is safe
@@ -236,6 +240,21 @@ func (c *Cache) keep(rels []string) {
 			delete(c.m, r)
 		}
 	}
+}
+
+// get returns the cached parse of a file, without reading it.
+func (c *Cache) get(rel string) (*Page, error, bool) {
+	c.mu.Lock()
+	e, ok := c.m[rel]
+	c.mu.Unlock()
+	if !ok {
+		return nil, nil, false
+	}
+	if e.err != nil {
+		return nil, e.err, true
+	}
+	p := e.page
+	return &p, nil, true
 }
 
 // parse returns the page for src, parsing it only when it changed.
@@ -332,6 +351,14 @@ func Load(opt Options, warn func(string)) (*Site, error) {
 	pages := make([]*Page, len(mdFiles))
 	par.For(len(mdFiles), runtime.GOMAXPROCS(0), func(i int) {
 		list.Guard(path.Join(display, mdFiles[i]), func() {
+			if opt.Cache != nil && opt.Unchanged != nil && opt.Unchanged(mdFiles[i]) {
+				if p, err, ok := opt.Cache.get(mdFiles[i]); ok {
+					if err == nil {
+						pages[i] = p
+						return
+					}
+				}
+			}
 			p, err := loadPage(abs, display, mdFiles[i], opt.Taxonomies, opt.Cache)
 			if err != nil {
 				if ds := diag.As(err); ds != nil {

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,42 +14,13 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"vepkb/generator/internal/browsertest"
 	"vepkb/generator/internal/server"
 	"vepkb/generator/internal/site"
 )
 
-// chromium returns the browser to drive, skipping the test when there is
-// none (under CI the browser is required).
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("no Chromium found: CI must install it (apt-get install -y chromium)")
-	}
-	t.Skip("Chromium not installed: apt-get install -y chromium to run browser tests")
-	return ""
-}
-
 func browser(t *testing.T) (context.Context, context.CancelFunc) {
-	exe := chromium(t)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
-	return ctx, func() { cancelT(); cancelC(); cancelA() }
+	return browsertest.New(t, 90*time.Second)
 }
 
 // builtSite builds the repository's knowledge base (with search) once.
@@ -73,46 +43,13 @@ type page struct {
 	ctx context.Context
 }
 
-func (p page) do(steps ...chromedp.Action[chromedp.Void]) {
-	p.t.Helper()
-	if err := chromedp.Do(p.ctx, steps...); err != nil {
-		p.t.Fatal(err)
-	}
-}
+func (p page) bt() browsertest.Page { return browsertest.Page{T: p.t, Ctx: p.ctx} }
 
-func (p page) text(sel string) string {
-	p.t.Helper()
-	s, err := chromedp.Run(p.ctx, chromedp.Text(chromedp.CSS(sel)))
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	return s
-}
-
-func (p page) eval(expr string) string {
-	p.t.Helper()
-	s, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](expr, chromedp.EvalAwaitPromise))
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	return s
-}
-
-func (p page) waitFor(expr string) {
-	p.t.Helper()
-	if _, err := chromedp.Run(p.ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
-		p.t.Fatalf("waiting for %s: %v", expr, err)
-	}
-}
-
-func (p page) attr(sel, name string) string {
-	p.t.Helper()
-	r, err := chromedp.Run(p.ctx, chromedp.AttributeValue(chromedp.CSS(sel), name))
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	return r.Value
-}
+func (p page) do(steps ...chromedp.Action[chromedp.Void]) { p.t.Helper(); p.bt().Do(steps...) }
+func (p page) text(sel string) string                     { p.t.Helper(); return p.bt().Text(sel) }
+func (p page) eval(expr string) string                    { p.t.Helper(); return p.bt().Eval(expr) }
+func (p page) waitFor(expr string)                        { p.t.Helper(); p.bt().WaitFor(expr) }
+func (p page) attr(sel, name string) string               { p.t.Helper(); return p.bt().Attr(sel, name) }
 
 func TestSearchInBrowser(t *testing.T) {
 	ctx, cancel := browser(t)

@@ -4,12 +4,17 @@
 package server
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"mime"
 	"net/http"
 	"os"
 	"path"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 func init() {
@@ -27,11 +32,20 @@ func init() {
 
 // Handler serves files from a folder.
 type Handler struct {
-	root string
+	root   string
+	inject []byte // added to HTML pages before </head>
 }
 
 // New returns a handler serving the folder root.
 func New(root string) *Handler { return &Handler{root: root} }
+
+// Inject returns a handler that adds tag to every HTML page it sends, before
+// </head> (the preview server's live-reload script).
+func (h *Handler) Inject(tag string) *Handler {
+	c := *h
+	c.inject = []byte(tag)
+	return &c
+}
 
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -64,6 +78,32 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	w.Header().Set("Cache-Control", "no-cache")
+	if h.inject != nil {
+		// Preview: files change many times a second, so validators are
+		// ETags of the exact version, never Last-Modified (whole seconds).
+		if strings.HasSuffix(full, ".html") {
+			data, err := os.ReadFile(full)
+			if err != nil {
+				h.notFound(w, r)
+				return
+			}
+			data = h.addTag(data)
+			sum := sha256.Sum256(data)
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Header().Set("ETag", `"`+hex.EncodeToString(sum[:12])+`"`)
+			http.ServeContent(w, r, full, time.Time{}, bytes.NewReader(data))
+			return
+		}
+		f, err := os.Open(full)
+		if err != nil {
+			h.notFound(w, r)
+			return
+		}
+		defer f.Close()
+		w.Header().Set("ETag", fmt.Sprintf(`"%x-%x"`, st.Size(), st.ModTime().UnixNano()))
+		http.ServeContent(w, r, full, time.Time{}, f)
+		return
+	}
 	// Serve a pre-compressed copy (name.br, name.gz) when the client takes it.
 	accept := r.Header.Get("Accept-Encoding")
 	for _, enc := range []struct{ token, ext string }{{"br", ".br"}, {"gzip", ".gz"}} {
@@ -131,6 +171,22 @@ func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-cache")
 	w.WriteHeader(http.StatusNotFound)
-	_, _ = w.Write(data)
+	_, _ = w.Write(h.addTag(data))
+}
+
+// addTag inserts the injected tag before </head> (or at the start).
+func (h *Handler) addTag(page []byte) []byte {
+	if h.inject == nil {
+		return page
+	}
+	i := bytes.Index(page, []byte("</head>"))
+	if i < 0 {
+		i = 0
+	}
+	out := make([]byte, 0, len(page)+len(h.inject))
+	out = append(out, page[:i]...)
+	out = append(out, h.inject...)
+	return append(out, page[i:]...)
 }

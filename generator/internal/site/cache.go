@@ -11,6 +11,8 @@ import (
 	"vepkb/generator/internal/config"
 	"vepkb/generator/internal/content"
 	"vepkb/generator/internal/diag"
+	"vepkb/generator/internal/frontmatter"
+	"vepkb/generator/internal/render"
 )
 
 // Cache keeps what one build computed for the next, so that the preview
@@ -25,6 +27,16 @@ type Cache struct {
 	mu   sync.Mutex
 	env  [32]byte // link environment the cached documents were rendered in
 	docs map[string]docEntry
+
+	// The configuration and theme of the last load that read them, used
+	// again while reuseTheme is set (only content files changed).
+	cfg        *config.Config
+	theme      *render.Theme
+	reuseTheme bool
+	// changed, when not nil, lists the content files (relative to the
+	// content folder) that may have changed since the last load; the
+	// others are not read again.
+	changed map[string]bool
 }
 
 type docEntry struct {
@@ -36,13 +48,20 @@ type docEntry struct {
 // pageKey is what a page's Markdown output depends on, besides the
 // environment.
 type pageKey struct {
-	url, path, meta string
-	bodyLine        int
-	body            []byte
+	url, path string
+	meta      *frontmatter.Meta
+	bodyLine  int
+	body      []byte
 }
 
 func keyOf(p *content.Page) pageKey {
-	return pageKey{url: p.URL, path: p.Path, meta: fmt.Sprint(*p.Meta), bodyLine: p.BodyLine, body: p.Body}
+	return pageKey{url: p.URL, path: p.Path, meta: p.Meta, bodyLine: p.BodyLine, body: p.Body}
+}
+
+// sameMeta reports whether two front matters are equal. A file parsed once
+// shares its Meta between builds, so the common case is one comparison.
+func sameMeta(a, b *frontmatter.Meta) bool {
+	return a == b || (a != nil && b != nil && fmt.Sprint(*a) == fmt.Sprint(*b))
 }
 
 // linkEnv hashes everything link resolution can see: the Markdown settings,
@@ -90,7 +109,7 @@ func (c *Cache) doc(p *content.Page, site *content.Site) (*content.Doc, []diag.D
 	e, ok := c.docs[p.Rel]
 	c.mu.Unlock()
 	k := keyOf(p)
-	if !ok || e.page.url != k.url || e.page.path != k.path || e.page.meta != k.meta || e.page.bodyLine != k.bodyLine || !bytes.Equal(e.page.body, k.body) {
+	if !ok || e.page.url != k.url || e.page.path != k.path || !sameMeta(e.page.meta, k.meta) || e.page.bodyLine != k.bodyLine || !bytes.Equal(e.page.body, k.body) {
 		return nil, nil, false
 	}
 	d := *e.doc

@@ -64,8 +64,20 @@ func (s *Session) Rebuild(paths []string) (*Update, error) {
 	defer s.mu.Unlock()
 	start := time.Now()
 	kind := s.classify(paths)
+	s.cache.reuseTheme = s.last != nil && kind.contentOnly()
+	s.cache.changed = nil
+	if s.cache.reuseTheme {
+		// Trust the watcher: only the files it named are read again.
+		s.cache.changed = map[string]bool{}
+		for _, rel := range kind.contentRels {
+			s.cache.changed[rel] = true
+		}
+	}
 	l, err := Load(s.opt)
 	if err != nil {
+		// The next build reads configuration and layouts again: the error
+		// may be in them.
+		s.cache.theme = nil
 		return nil, err
 	}
 	up := &Update{}
@@ -88,6 +100,7 @@ func (s *Session) Rebuild(paths []string) (*Update, error) {
 	ds = append(ds, copyStatic(l, s.out, opts.Workers)...)
 	if len(ds) > 0 {
 		s.out.abort()
+		s.cache.theme = nil
 		return nil, &diag.Errors{Items: ds}
 	}
 	changed, err := s.out.commit(up.Full)
@@ -160,8 +173,14 @@ type changeKind struct {
 	full    bool // configuration or layouts: everything
 	assets  bool // files under assets/ (fingerprinted into every page)
 	cssOnly bool // every asset changed is a stylesheet
-	content bool // content files
+	content bool // content files, or static files
+	static  bool // static files (the theme lists them)
+
+	contentRels []string // changed paths in the content folder, relative to it
 }
+
+// contentOnly reports whether only files in the content folder changed.
+func (k changeKind) contentOnly() bool { return k.content && !k.full && !k.assets && !k.static }
 
 func (s *Session) classify(paths []string) changeKind {
 	k := changeKind{cssOnly: true}
@@ -176,6 +195,7 @@ func (s *Session) classify(paths []string) changeKind {
 		abs, _ := filepath.Abs(p)
 		if rel, err := filepath.Rel(contentDir, abs); err == nil && !strings.HasPrefix(rel, "..") {
 			k.content = true
+			k.contentRels = append(k.contentRels, filepath.ToSlash(rel))
 			continue
 		}
 		rel, err := filepath.Rel(root, abs)
@@ -194,7 +214,7 @@ func (s *Session) classify(paths []string) changeKind {
 				k.cssOnly = false
 			}
 		case "static":
-			k.content = true // copied like files beside content
+			k.content, k.static = true, true // copied like files beside content
 		default:
 			k.full = true // config.toml, layouts, anything else
 		}
@@ -220,7 +240,7 @@ func affected(prev, cur *content.Site) (only map[string]bool, all bool) {
 		if old == nil || old.URL != p.URL {
 			return nil, true
 		}
-		metaChanged := fmt.Sprint(*old.Meta) != fmt.Sprint(*p.Meta)
+		metaChanged := !sameMeta(old.Meta, p.Meta)
 		bodyChanged := !bytes.Equal(old.Body, p.Body)
 		if !metaChanged && !bodyChanged && docSame(old.Doc, p.Doc) {
 			continue

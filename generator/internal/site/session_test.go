@@ -129,6 +129,23 @@ func TestSessionMatchesFullBuild(t *testing.T) {
 		t.Fatal(err)
 	}
 	compare("fixed")
+
+	// A broken layout stays reported through later content edits.
+	layout := filepath.Join(root, "themes/default/layouts/404.html")
+	good := readFile(t, layout)
+	apply(t, root, map[string]string{"themes/default/layouts/404.html": good + "{{if}}"})
+	if _, err := s.Rebuild([]string{layout}); err == nil {
+		t.Fatal("a broken layout built")
+	}
+	apply(t, root, map[string]string{"content/guide-b/uno.md": "---\ntitle: \"Only chapter\"\n---\nEdited.\n"})
+	if _, err := s.Rebuild([]string{filepath.Join(root, "content/guide-b/uno.md")}); err == nil || !strings.Contains(err.Error(), "404.html") {
+		t.Fatalf("content edit while a layout is broken: err = %v", err)
+	}
+	apply(t, root, map[string]string{"themes/default/layouts/404.html": good})
+	if _, err := s.Rebuild([]string{layout}); err != nil {
+		t.Fatal(err)
+	}
+	compare("layout fixed")
 }
 
 func readFile(t *testing.T, p string) string {

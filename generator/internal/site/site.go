@@ -78,31 +78,46 @@ func Load(opt Options) (*Loaded, error) {
 		phases = append(phases, Phase{name, now.Sub(mark)})
 		mark = now
 	}
-	cfg, err := config.Load(opt.Root)
-	if err != nil {
-		return nil, err
-	}
-	if opt.BaseURL != "" {
-		if err := cfg.SetBaseURL(opt.BaseURL); err != nil {
-			return nil, fmt.Errorf("--base-url: %w", err)
-		}
-	}
 	var list diag.List
-	chroma, err := markdown.ChromaCSS(cfg.Markup.HighlightLight, cfg.Markup.HighlightDark)
-	if err != nil {
-		return nil, diag.New(config.FileName, 0, 0, "markup: %v", err)
-	}
-	theme, err := render.LoadTheme(opt.Root, cfg, render.Extra{Append: map[string]string{"css/main.css": chroma}})
-	if err != nil {
-		list.Add(diag.As(err)...)
+	var cfg *config.Config
+	var theme *render.Theme
+	if opt.Cache != nil && opt.Cache.reuseTheme && opt.Cache.theme != nil {
+		// Only content changed: the configuration and layouts are as the
+		// last good build loaded them.
+		cfg, theme = opt.Cache.cfg, opt.Cache.theme
+	} else {
+		var err error
+		cfg, err = config.Load(opt.Root)
+		if err != nil {
+			return nil, err
+		}
+		if opt.BaseURL != "" {
+			if err := cfg.SetBaseURL(opt.BaseURL); err != nil {
+				return nil, fmt.Errorf("--base-url: %w", err)
+			}
+		}
+		chroma, err := markdown.ChromaCSS(cfg.Markup.HighlightLight, cfg.Markup.HighlightDark)
+		if err != nil {
+			return nil, diag.New(config.FileName, 0, 0, "markup: %v", err)
+		}
+		theme, err = render.LoadTheme(opt.Root, cfg, render.Extra{Append: map[string]string{"css/main.css": chroma}})
+		if err != nil {
+			list.Add(diag.As(err)...)
+		} else if opt.Cache != nil {
+			opt.Cache.cfg, opt.Cache.theme = cfg, theme
+		}
 	}
 	phase("config and theme")
 	var parseCache *content.Cache
+	var unchanged func(string) bool
 	if opt.Cache != nil {
 		parseCache = &opt.Cache.content
+		if changed := opt.Cache.changed; changed != nil {
+			unchanged = func(rel string) bool { return !changed[rel] }
+		}
 	}
 	site, err := content.Load(content.Options{Root: opt.Root, ContentDir: opt.ContentDir, Drafts: opt.Drafts,
-		Taxonomies: cfg.TaxonomyNames(), Cache: parseCache}, opt.Warn)
+		Taxonomies: cfg.TaxonomyNames(), Cache: parseCache, Unchanged: unchanged}, opt.Warn)
 	if err != nil {
 		if len(diag.As(err)) == 0 || site == nil {
 			list.Add(diag.As(err)...)

@@ -15,6 +15,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"vepkb/generator/internal/sitetest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -29,27 +31,7 @@ func repoRoot(t testing.TB) string {
 	return abs
 }
 
-func copyTree(t testing.TB, src, dst string) {
-	t.Helper()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
+func copyTree(t testing.TB, src, dst string) { sitetest.CopyTree(t, src, dst) }
 
 // newSite copies testdata/NAME and the default theme into a temporary site
 // root, then applies changes (a path mapped to "" is removed).

@@ -25,10 +25,16 @@ type Options struct {
 	Dirs  []string // folders watched with everything below them; they may appear later
 	Files []string // single files, such as config.toml
 	Skip  []string // folders never watched, such as the output folder
-	// A batch is delivered once no event came for Quiet (default 30 ms), or
-	// MaxWait after its first event (default 2 s) while events keep coming.
-	Quiet, MaxWait time.Duration
+	// A batch is delivered once no event came for Quiet (default 10 ms; an
+	// editor's save is a few events within a millisecond), or for
+	// BurstQuiet (default 150 ms) once it holds burstSize paths or more (a
+	// checkout or a copy in progress), or MaxWait after its first event
+	// (default 2 s) while events keep coming.
+	Quiet, BurstQuiet, MaxWait time.Duration
 }
+
+// burstSize is how many changed paths make a batch a burst.
+const burstSize = 16
 
 // Batch is a set of changes.
 type Batch struct {
@@ -55,7 +61,13 @@ type Watcher struct {
 // cause.
 func New(opt Options) (*Watcher, error) {
 	if opt.Quiet <= 0 {
-		opt.Quiet = 30 * time.Millisecond
+		opt.Quiet = 10 * time.Millisecond
+	}
+	if opt.BurstQuiet <= 0 {
+		opt.BurstQuiet = 150 * time.Millisecond
+	}
+	if opt.BurstQuiet < opt.Quiet {
+		opt.BurstQuiet = opt.Quiet
 	}
 	if opt.MaxWait <= 0 {
 		opt.MaxWait = 2 * time.Second
@@ -258,7 +270,11 @@ func (w *Watcher) loop() {
 		}
 		last = now
 		ready = false
-		deadline := last.Add(w.opt.Quiet)
+		quiet := w.opt.Quiet
+		if len(pending) >= burstSize {
+			quiet = w.opt.BurstQuiet
+		}
+		deadline := last.Add(quiet)
 		if max := first.Add(w.opt.MaxWait); max.Before(deadline) {
 			deadline = max
 		}

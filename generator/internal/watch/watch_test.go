@@ -237,3 +237,24 @@ func TestIgnored(t *testing.T) {
 		}
 	}
 }
+
+// TestBurstWithDefaults: with the default quiet times (short for single
+// saves), a checkout-like burst is still one batch.
+func TestBurstWithDefaults(t *testing.T) {
+	root := t.TempDir()
+	w, err := New(Options{Dirs: []string{root}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	for i := 0; i < 1000; i++ {
+		write(t, filepath.Join(root, "guide", fmt.Sprintf("p%04d.md", i)), "x")
+	}
+	f := &fixture{t, root, w}
+	b := f.next()
+	// The folder itself, then its files.
+	if len(b.Paths) != 1001 {
+		t.Fatalf("first batch has %d paths, want 1001", len(b.Paths))
+	}
+	f.none()
+}

@@ -1,0 +1,54 @@
+// Package sitetest sets up sites on disk for tests: copies of folders, and
+// the small test site of the site package with the default theme.
+package sitetest
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// RepoRoot returns the repository root (found from this file's place).
+func RepoRoot(t testing.TB) string {
+	t.Helper()
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		t.Fatal("cannot locate the repository")
+	}
+	return filepath.Join(filepath.Dir(file), "..", "..", "..")
+}
+
+// CopyTree copies the folder src into dst.
+func CopyTree(t testing.TB, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Basic returns a temporary copy of the site package's test site
+// (generator/internal/site/testdata/basic) with the default theme.
+func Basic(t testing.TB) string {
+	t.Helper()
+	repo := RepoRoot(t)
+	root := t.TempDir()
+	CopyTree(t, filepath.Join(repo, "generator", "internal", "site", "testdata", "basic"), root)
+	CopyTree(t, filepath.Join(repo, "themes", "default"), filepath.Join(root, "themes", "default"))
+	return root
+}
