@@ -3,6 +3,8 @@ package preview
 import (
 	"bufio"
 	"bytes"
+	"context"
+	"encoding/json"
 	"io"
 	"net"
 	"net/http"
@@ -15,6 +17,9 @@ import (
 	"vepkb/generator/internal/livereload"
 	"vepkb/generator/internal/site"
 	"vepkb/generator/internal/sitetest"
+	"vepkb/generator/kbsearch/engine"
+	"vepkb/generator/kbsearch/kbx"
+	"vepkb/generator/kbsearch/schema"
 )
 
 func newSite(t testing.TB) string { return sitetest.Basic(t) }
@@ -248,4 +253,70 @@ func TestFirstBuildFails(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatal("the site was not built after the fix")
+}
+
+// TestPreviewSearchFollows: the preview's search index is rebuilt after an
+// edit, and a word added to a page becomes findable.
+func TestPreviewSearchFollows(t *testing.T) {
+	root := newSite(t)
+	cfg := filepath.Join(root, "config.toml")
+	data, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cfg, append(data, "\n[search]\nenabled = true\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, log := start(t, root)
+	find := func(word string) int {
+		dir := filepath.Join(s.Dest(), "search-index")
+		data, err := os.ReadFile(filepath.Join(dir, "index.json"))
+		if err != nil {
+			return -1
+		}
+		var man kbx.Manifest
+		if err := json.Unmarshal(data, &man); err != nil {
+			return -1 // being replaced
+		}
+		ix, err := kbx.Open(&man, dirSource(dir))
+		if err != nil {
+			return -1
+		}
+		m, _ := schema.Mapping()
+		ctx := context.Background()
+		res, err := engine.Search(ctx, ix.Reader(ctx), m, nil, engine.Request{Query: word})
+		if err != nil {
+			return -1
+		}
+		return int(res.Total)
+	}
+	waitFor := func(what string, cond func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(3 * time.Minute) // the first run compiles the engine
+		for !cond() {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: not within the time limit\n%s", what, log.String())
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	waitFor("first index", func() bool { return find("chapter") > 0 })
+	if n := find("zebracorn"); n != 0 {
+		t.Fatalf("zebracorn: %d results before the edit", n)
+	}
+	page := filepath.Join(root, "content/guide-b/one.md")
+	if err := os.WriteFile(page, []byte("---\ntitle: \"Only chapter\"\n---\nA zebracorn appears.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("the new word findable", func() bool { return find("zebracorn") == 1 })
+	resp, _ := get(t, s.URL()+"search-index/index.json", nil)
+	if resp.Header.Get("Cache-Control") != "no-cache" {
+		t.Errorf("index.json Cache-Control %q", resp.Header.Get("Cache-Control"))
+	}
+}
+
+type dirSource string
+
+func (d dirSource) Fetch(_ context.Context, name string) ([]byte, error) {
+	return os.ReadFile(filepath.Join(string(d), name))
 }

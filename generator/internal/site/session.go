@@ -359,7 +359,15 @@ func (w *syncWriter) commit(prune bool) ([]string, error) {
 	for rel := range w.pending {
 		changed = append(changed, rel)
 	}
-	sort.Strings(changed)
+	// Files that name others (pages, the search manifest) go last, so that
+	// a reader never finds a name whose file is not there yet.
+	entry := func(rel string) bool { return strings.HasSuffix(rel, ".html") || path.Base(rel) == "index.json" }
+	sort.Slice(changed, func(i, j int) bool {
+		if a, b := entry(changed[i]), entry(changed[j]); a != b {
+			return b
+		}
+		return changed[i] < changed[j]
+	})
 	for _, rel := range changed {
 		data := w.pending[rel]
 		full := filepath.Join(w.root, filepath.FromSlash(rel))

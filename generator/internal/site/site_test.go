@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -306,6 +307,12 @@ func TestDrafts(t *testing.T) {
 	}
 	if d := read(t, root, "guide-a/draft/index.html"); !strings.Contains(d, `class="draft-badge"`) {
 		t.Error("draft is not marked")
+	}
+	// Also where it is listed: the guide's navigation and landing page.
+	for _, page := range []string{"guide-a/first/index.html", "guide-a/index.html"} {
+		if !regexp.MustCompile(`>Unfinished</a> <span class="draft-badge">Draft</span>`).MatchString(read(t, root, page)) {
+			t.Errorf("%s does not mark the draft in its lists", page)
+		}
 	}
 }
 
