@@ -106,4 +106,41 @@ func TestBundledSite(t *testing.T) {
 	if pages < 70 {
 		t.Errorf("only %d pages built", pages)
 	}
+
+	// Every audience has a reading path on the home page, and each step
+	// leads to a chapter that holds good practices.
+	home, err := os.ReadFile(filepath.Join(dest, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := string(home)
+	for _, role := range []string{"Prison administration", "Civil-society organisations", "Probation", "Policy makers"} {
+		loc := regexp.MustCompile(`<h3 id="[^"]+">` + regexp.QuoteMeta(role) + ` <a class="anchor"`).FindStringIndex(h)
+		start := -1
+		if loc != nil {
+			start = loc[0]
+		}
+		if start < 0 {
+			t.Errorf("home page: no reading path for %s", role)
+			continue
+		}
+		section := h[start:]
+		if end := regexp.MustCompile(`<h[23]|</div>`).FindStringIndex(section[1:]); end != nil {
+			section = section[:end[0]+1]
+		}
+		links := regexp.MustCompile(`href="(/[^"#]+/)"`).FindAllStringSubmatch(section, -1)
+		if len(links) < 5 {
+			t.Errorf("%s: path has %d links", role, len(links))
+		}
+		for _, l := range links {
+			page, err := os.ReadFile(filepath.Join(dest, filepath.FromSlash(l[1]), "index.html"))
+			if err != nil {
+				t.Errorf("%s: %s: %v", role, l[1], err)
+				continue
+			}
+			if !strings.Contains(string(page), "Good practice") {
+				t.Errorf("%s: %s holds no good practices", role, l[1])
+			}
+		}
+	}
 }
