@@ -3,12 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"vepkb/generator/internal/sitetest"
 )
@@ -142,5 +146,90 @@ func TestBundledSite(t *testing.T) {
 				t.Errorf("%s: %s holds no good practices", role, l[1])
 			}
 		}
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe to read while a command writes to it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestServeCommand runs `serve` as a user does: it listens on 127.0.0.1 by
+// default, serves the site with live reload, leaves public/ alone, rebuilds
+// on a save, survives a broken file, and stops cleanly.
+func TestServeCommand(t *testing.T) {
+	root := testSite(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errb lockedBuffer
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"serve", "--source", root, "--port", "0"}, &out, &errb) }()
+	url := ""
+	deadline := time.Now().Add(30 * time.Second)
+	for url == "" {
+		if m := regexp.MustCompile(`serving at (http://\S+/)`).FindStringSubmatch(out.String()); m != nil {
+			url = m[1]
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not start:\n%s\n%s", out.String(), errb.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !strings.HasPrefix(url, "http://127.0.0.1:") {
+		t.Errorf("serve listens at %s, not on 127.0.0.1 by default", url)
+	}
+	get := func() string {
+		resp, err := http.Get(url + "guide-b/one/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return string(body)
+	}
+	if body := get(); !strings.Contains(body, "/__kb/live.js") {
+		t.Error("served pages lack the live-reload script")
+	}
+	if _, err := os.Stat(filepath.Join(root, "public")); err == nil {
+		t.Error("serve wrote public/")
+	}
+	page := filepath.Join(root, "content", "guide-b", "one.md")
+	write := func(s string) {
+		if err := os.WriteFile(page, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("---\ntitle: x\nweight: heavy\n---\n")
+	write("---\ntitle: \"Only chapter\"\n---\nSaved while serving.\n")
+	for !strings.Contains(get(), "Saved while serving.") {
+		if time.Now().After(deadline.Add(30 * time.Second)) {
+			t.Fatalf("the edit did not show:\n%s", out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("serve exited %d: %s", code, errb.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	if !strings.Contains(out.String(), "stopped") {
+		t.Errorf("output: %s", out.String())
 	}
 }
