@@ -14,9 +14,10 @@
 //	postings  field 0x00 term → count, skip entries, then blocks of SkipInterval documents:
 //	          the block's document deltas, then its frequencies
 //	positions field 0x00 term → per document, the term's locations (only phrase searches read them)
-//	norms     field 0x00 chunk → the field's length in each of NormChunk documents
+//	norms     field 0x00 chunk → the field's length in each of NormChunk documents (plain or in runs)
 //	stored    document number → stored field values
-//	facets    one blob: the facet terms of every document, run-length encoded
+//	facets    one blob: the facet values, runs of documents sharing a set of values,
+//	          and for each value the runs that hold it
 package kbx
 
 import (
@@ -37,11 +38,18 @@ const SkipInterval = 128
 // NormChunk is how many documents' field lengths one norms entry holds.
 const NormChunk = 8192
 
+// Encodings of a norms entry, its first byte: the lengths one by one, or
+// runs of equal lengths (run size, length).
+const (
+	NormsPlain = 0
+	NormsRuns  = 1
+)
+
 // Output receives the files of an index.
 type Output func(name string, data []byte) error
 
 // Version is the format version written into manifests.
-const Version = 4
+const Version = 6
 
 // Manifest describes an index: its tables and what the reader needs up front.
 type Manifest struct {

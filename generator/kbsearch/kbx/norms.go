@@ -46,11 +46,31 @@ func (n *norms) chunk(ctx context.Context, c uint64) ([]float64, error) {
 		}
 		return nil, err
 	}
-	r := reader{b: v}
+	if len(v) == 0 {
+		return nil, errCorrupt
+	}
+	norm := func(l uint64) float64 { return float64(float32(1.0 / math.Sqrt(float64(l)))) } // as scorch computes it
+	r := reader{b: v[1:]}
 	ch = make([]float64, 0, NormChunk)
-	for len(r.b) > 0 && r.err == nil {
-		l := r.uvarint()
-		ch = append(ch, float64(float32(1.0/math.Sqrt(float64(l))))) // as scorch computes it
+	for len(r.b) > 0 && r.err == nil && len(ch) <= NormChunk {
+		switch v[0] {
+		case NormsPlain:
+			ch = append(ch, norm(r.uvarint()))
+		case NormsRuns:
+			n, l := r.uvarint(), r.uvarint()
+			if n > NormChunk {
+				return nil, errCorrupt
+			}
+			x := norm(l)
+			for ; n > 0; n-- {
+				ch = append(ch, x)
+			}
+		default:
+			return nil, errCorrupt
+		}
+	}
+	if len(ch) > NormChunk {
+		return nil, errCorrupt
 	}
 	if r.err != nil {
 		return nil, r.err

@@ -527,16 +527,25 @@ func (ix *Index) loadFacets(ctx context.Context) (*facetData, error) {
 		f.values = append(f.values, [2]string{rd.str(), rd.str()})
 	}
 	nr := rd.uvarint()
+	if nr > uint64(len(data)) {
+		return nil, errCorrupt
+	}
 	var doc uint64
 	for i := uint64(0); i < nr && rd.err == nil; i++ {
 		doc += rd.uvarint()
-		k := rd.uvarint()
-		set := make([]uint32, 0, k)
-		for j := uint64(0); j < k; j++ {
-			set = append(set, uint32(rd.uvarint()))
-		}
 		f.runEnd = append(f.runEnd, doc)
-		f.sets = append(f.sets, set)
+	}
+	f.sets = make([][]uint32, len(f.runEnd))
+	for vi := uint64(0); vi < nv && rd.err == nil; vi++ {
+		n := rd.uvarint()
+		var ri uint64
+		for j := uint64(0); j < n && rd.err == nil; j++ {
+			ri += rd.uvarint()
+			if ri >= uint64(len(f.sets)) {
+				return nil, errCorrupt
+			}
+			f.sets[ri] = append(f.sets[ri], uint32(vi))
+		}
 	}
 	if rd.err != nil {
 		return nil, rd.err

@@ -378,9 +378,25 @@ func encodeNorms(fields []string, lengths map[string][]uint32) (keys, values [][
 		}
 		written = append(written, f)
 		for c := 0; c*kbx.NormChunk < len(lens); c++ {
-			var v []byte
-			for _, l := range lens[c*kbx.NormChunk : min((c+1)*kbx.NormChunk, len(lens))] {
-				v = binary.AppendUvarint(v, uint64(l))
+			chunk := lens[c*kbx.NormChunk : min((c+1)*kbx.NormChunk, len(lens))]
+			// Plain lengths, or runs of equal lengths when that is smaller
+			// (a page's sections share its title).
+			plain := []byte{kbx.NormsPlain}
+			runs := []byte{kbx.NormsRuns}
+			for i, l := range chunk {
+				plain = binary.AppendUvarint(plain, uint64(l))
+				if i == 0 || l != chunk[i-1] {
+					n := 1
+					for i+n < len(chunk) && chunk[i+n] == l {
+						n++
+					}
+					runs = binary.AppendUvarint(runs, uint64(n))
+					runs = binary.AppendUvarint(runs, uint64(l))
+				}
+			}
+			v := plain
+			if len(runs) < len(plain) {
+				v = runs
 			}
 			keys = append(keys, kbx.NormKey(f, uint64(c)))
 			values = append(values, v)
@@ -436,12 +452,25 @@ func encodeFacets(sets [][][2]string) []byte {
 		}
 		runs = append(runs, run{1, set})
 	}
+	// Runs' lengths, then for each value the runs that hold it (delta-coded
+	// run numbers): a value's runs compress far better together than each
+	// run's values (on the 10k corpus 54 KB → 33 KB with brotli).
 	b = binary.AppendUvarint(b, uint64(len(runs)))
 	for _, r := range runs {
 		b = binary.AppendUvarint(b, r.n)
-		b = binary.AppendUvarint(b, uint64(len(r.set)))
+	}
+	lists := make([][]uint64, len(values))
+	for i, r := range runs {
 		for _, id := range r.set {
-			b = binary.AppendUvarint(b, id)
+			lists[id] = append(lists[id], uint64(i))
+		}
+	}
+	for _, l := range lists {
+		b = binary.AppendUvarint(b, uint64(len(l)))
+		prev := uint64(0)
+		for _, ri := range l {
+			b = binary.AppendUvarint(b, ri-prev)
+			prev = ri
 		}
 	}
 	return b
