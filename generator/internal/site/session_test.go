@@ -85,6 +85,10 @@ func TestSessionMatchesFullBuild(t *testing.T) {
 					t.Errorf("an image edit changed pages %v, files %v", up.Changed, up.Files)
 				}
 			}},
+		{"static file added", map[string]string{"static/files/extra.txt": "extra"}, nil},
+		{"static file removed", map[string]string{"static/files/extra.txt": ""}, nil},
+		{"file beside content added", map[string]string{"content/guide-b/notes.txt": "notes"}, nil},
+		{"file beside content removed", map[string]string{"content/guide-b/notes.txt": ""}, nil},
 		{"stylesheet", map[string]string{"themes/default/assets/css/main.css": readFile(t, filepath.Join(root, "themes/default/assets/css/main.css")) + "\n.kb-test{color:red}\n"},
 			func(t *testing.T, up *Update) {
 				if !up.CSSOnly {
