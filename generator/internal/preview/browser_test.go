@@ -111,3 +111,34 @@ func waitClients(t *testing.T, s *Server) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestPreviewSearchInBrowser: the preview offers the same search as the
+// built site, from its fixed-name engine and index.
+func TestPreviewSearchInBrowser(t *testing.T) {
+	ctx, cancel := browsertest.New(t, 4*time.Minute)
+	defer cancel()
+	root := newSite(t)
+	cfg := filepath.Join(root, "config.toml")
+	data, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, cfg, string(data)+"\n[search]\nenabled = true\n")
+	s, _ := start(t, root)
+	deadline := time.Now().Add(3 * time.Minute) // the first run compiles the engine
+	for {
+		if _, err := os.Stat(filepath.Join(s.Dest(), "search-index", "index.json")); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no search index in the preview")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	p := browsertest.Page{T: t, Ctx: ctx}
+	p.Do(chromedp.Navigate(s.URL() + "search/?q=chapter"))
+	p.WaitFor(`document.querySelectorAll('#search-results li').length > 0`)
+	if got := p.Text("#search-summary"); !strings.Contains(got, "for “chapter”") {
+		t.Errorf("summary %q", got)
+	}
+}
