@@ -23,6 +23,7 @@ import (
 	"unicode/utf8"
 
 	"vepkb/generator/internal/diag"
+	"vepkb/generator/internal/editorfiles"
 	"vepkb/generator/internal/frontmatter"
 	"vepkb/generator/internal/par"
 	"vepkb/generator/internal/slug"
@@ -391,21 +392,10 @@ func Load(opt Options, warn func(string)) (*Site, error) {
 }
 
 // ignored reports whether a file or folder name is left out of the build:
-// hidden files, editor backups and swap files, and names starting with "_"
-// other than _index.md.
+// editors' and tools' files, and names starting with "_" other than
+// _index.md.
 func ignored(name string) bool {
-	if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "#") || strings.HasSuffix(name, "~") {
-		return true
-	}
-	if strings.HasPrefix(name, "_") && name != "_index.md" {
-		return true
-	}
-	for _, suf := range []string{".swp", ".swx", ".swo", ".tmp", "___jb_tmp___", "___jb_old___"} {
-		if strings.HasSuffix(name, suf) {
-			return true
-		}
-	}
-	return name == "4913"
+	return editorfiles.Temporary(name) || (strings.HasPrefix(name, "_") && name != "_index.md")
 }
 
 func loadPage(abs, display, rel string, taxonomies []string, cache *Cache) (*Page, error) {

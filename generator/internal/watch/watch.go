@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+
+	"vepkb/generator/internal/editorfiles"
 )
 
 // Options say what to watch.
@@ -152,7 +154,7 @@ func (w *Watcher) addTree(dir string) ([]string, error) {
 			}
 			return nil // vanished meanwhile
 		}
-		if p != dir && Ignored(d.Name()) {
+		if p != dir && editorfiles.Temporary(d.Name()) {
 			if d.IsDir() {
 				return filepath.SkipDir
 			}
@@ -215,26 +217,10 @@ func limitError(dir string, err error) error {
 	return fmt.Errorf("cannot watch %s: %w", dir, err)
 }
 
-// Ignored reports whether a file or folder name belongs to an editor or a
-// tool rather than to the site: hidden files (.git, .#lock, .swp), backups
-// (name~), vim's write test file 4913, emacs autosaves (#name#), JetBrains'
-// safe-write files, and other temporary files.
-func Ignored(name string) bool {
-	if strings.HasPrefix(name, ".") || strings.HasSuffix(name, "~") || (strings.HasPrefix(name, "#") && strings.HasSuffix(name, "#")) {
-		return true
-	}
-	for _, suf := range []string{".swp", ".swx", ".swo", ".swn", ".tmp", ".kbtmp", ".kate-swp", "___jb_tmp___", "___jb_old___", ".crdownload", ".part"} {
-		if strings.HasSuffix(name, suf) {
-			return true
-		}
-	}
-	return name == "4913"
-}
-
 // relevant reports whether an event's path concerns the site, and records
 // folders that must be watched from now on.
 func (w *Watcher) relevant(name string) bool {
-	if Ignored(filepath.Base(name)) || w.skip[name] {
+	if editorfiles.Temporary(filepath.Base(name)) || w.skip[name] {
 		return false
 	}
 	dir := filepath.Dir(name)

@@ -226,18 +226,6 @@ func TestLimitErrorExplains(t *testing.T) {
 	}
 }
 
-func TestIgnored(t *testing.T) {
-	for name, want := range map[string]bool{
-		"page.md": false, "_index.md": false, "map.svg": false, "main.css": false,
-		"page.md~": true, ".page.md.swp": true, ".page.md.swx": true, "4913": true, ".#page.md": true,
-		"#page.md#": true, "page.md___jb_tmp___": true, "page.md___jb_old___": true, ".git": true, ".DS_Store": true,
-	} {
-		if got := Ignored(name); got != want {
-			t.Errorf("Ignored(%q) = %v", name, got)
-		}
-	}
-}
-
 // TestBurstWithDefaults: with the default quiet times (short for single
 // saves), a checkout-like burst is still one batch.
 func TestBurstWithDefaults(t *testing.T) {
