@@ -251,11 +251,18 @@ func (c *Cache) get(rel string) (*Page, error, bool) {
 	if !ok {
 		return nil, nil, false
 	}
+	p, err := e.result()
+	return p, err, true
+}
+
+// result returns a fresh copy of the cached page (building the tree sets
+// its links), or the parse error.
+func (e cached) result() (*Page, error) {
 	if e.err != nil {
-		return nil, e.err, true
+		return nil, e.err
 	}
 	p := e.page
-	return &p, nil, true
+	return &p, nil
 }
 
 // parse returns the page for src, parsing it only when it changed.
@@ -276,11 +283,7 @@ func (c *Cache) parse(srcPath, rel string, src []byte, taxonomies []string) (*Pa
 		c.m[rel] = e
 		c.mu.Unlock()
 	}
-	if e.err != nil {
-		return nil, e.err
-	}
-	p := e.page // a fresh copy: building the tree sets its links
-	return &p, nil
+	return e.result()
 }
 
 // Load walks the content folder and builds the site tree. It reports every
@@ -352,15 +355,15 @@ func Load(opt Options, warn func(string)) (*Site, error) {
 	pages := make([]*Page, len(mdFiles))
 	par.For(len(mdFiles), runtime.GOMAXPROCS(0), func(i int) {
 		list.Guard(path.Join(display, mdFiles[i]), func() {
+			var p *Page
+			var err error
+			cached := false
 			if opt.Cache != nil && opt.Unchanged != nil && opt.Unchanged(mdFiles[i]) {
-				if p, err, ok := opt.Cache.get(mdFiles[i]); ok {
-					if err == nil {
-						pages[i] = p
-						return
-					}
-				}
+				p, err, cached = opt.Cache.get(mdFiles[i])
 			}
-			p, err := loadPage(abs, display, mdFiles[i], opt.Taxonomies, opt.Cache)
+			if !cached {
+				p, err = loadPage(abs, display, mdFiles[i], opt.Taxonomies, opt.Cache)
+			}
 			if err != nil {
 				if ds := diag.As(err); ds != nil {
 					list.Add(ds...)

@@ -128,6 +128,12 @@ func TestSessionMatchesFullBuild(t *testing.T) {
 	if after, _ := treeHash(t, dest); after != before {
 		t.Error("a failed rebuild changed the output")
 	}
+	// Saving another file keeps the broken one reported (its parse is cached, not re-read).
+	other := filepath.Join(root, "content/guide-a/part/deep.md")
+	apply(t, root, map[string]string{"content/guide-a/part/deep.md": readFile(t, other) + "\nMore.\n"})
+	if _, err := s.Rebuild([]string{other}); err == nil || !strings.Contains(err.Error(), "second.md:2") {
+		t.Fatalf("another file saved while one is broken: err = %v", err)
+	}
 	apply(t, root, map[string]string{"content/guide-a/second.md": string(secondMD)})
 	if _, err := s.Rebuild([]string{filepath.Join(root, "content/guide-a/second.md")}); err != nil {
 		t.Fatal(err)
