@@ -69,13 +69,13 @@ func Start(opt Options) (*Server, error) {
 	so.BaseURL = s.base
 	s.session = site.NewSession(so)
 
-	root := so.Root
-	contentDir := so.ContentDir
-	if contentDir == "" {
-		contentDir = filepath.Join(root, "content")
+	root, err := filepath.Abs(so.Root)
+	if err != nil {
+		os.RemoveAll(tmp)
+		return nil, err
 	}
 	s.watcher, err = watch.New(watch.Options{
-		Dirs: []string{contentDir, filepath.Join(root, "themes"), filepath.Join(root, "layouts"),
+		Dirs: []string{so.ContentPath(), filepath.Join(root, "themes"), filepath.Join(root, "layouts"),
 			filepath.Join(root, "assets"), filepath.Join(root, "static")},
 		Files: []string{filepath.Join(root, "config.toml")},
 		Skip:  []string{filepath.Join(root, "public")},

@@ -168,6 +168,19 @@ func (s *Session) CSS() (url, integrity string) {
 	return "", ""
 }
 
+// ContentPath returns the absolute content folder: ContentDir, taken from
+// Root when relative, or Root/content.
+func (o Options) ContentPath() string {
+	root, _ := filepath.Abs(o.Root)
+	switch {
+	case o.ContentDir == "":
+		return filepath.Join(root, "content")
+	case filepath.IsAbs(o.ContentDir):
+		return filepath.Clean(o.ContentDir)
+	}
+	return filepath.Join(root, o.ContentDir)
+}
+
 // changeKind sorts changed paths by what they can affect.
 type changeKind struct {
 	full    bool // configuration or layouts: everything
@@ -185,12 +198,7 @@ func (k changeKind) contentOnly() bool { return k.content && !k.full && !k.asset
 func (s *Session) classify(paths []string) changeKind {
 	k := changeKind{cssOnly: true}
 	root, _ := filepath.Abs(s.opt.Root)
-	contentDir := s.opt.ContentDir
-	if contentDir == "" {
-		contentDir = filepath.Join(root, "content")
-	} else if !filepath.IsAbs(contentDir) {
-		contentDir = filepath.Join(root, contentDir)
-	}
+	contentDir := s.opt.ContentPath()
 	for _, p := range paths {
 		abs, _ := filepath.Abs(p)
 		if rel, err := filepath.Rel(contentDir, abs); err == nil && !strings.HasPrefix(rel, "..") {
