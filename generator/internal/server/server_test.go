@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"vepkb/generator/internal/sitetest"
 )
 
 func TestServe(t *testing.T) {
@@ -20,15 +22,7 @@ func TestServe(t *testing.T) {
 		"assets/app.wasm":     "\x00asm",
 		"sitemap.xml":         "<urlset/>",
 	}
-	for name, body := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	sitetest.Apply(t, root, files)
 	if err := os.WriteFile(filepath.Join(base, "secret.toml"), []byte("secret"), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -45,24 +45,7 @@ func newSite(t testing.TB, name string, changes map[string]string) string {
 	return root
 }
 
-func apply(t testing.TB, root string, changes map[string]string) {
-	t.Helper()
-	for rel, body := range changes {
-		p := filepath.Join(root, filepath.FromSlash(rel))
-		if body == "" {
-			if err := os.RemoveAll(p); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
+func apply(t testing.TB, root string, changes map[string]string) { sitetest.Apply(t, root, changes) }
 
 // treeHash hashes every file path and content below dir.
 func treeHash(t testing.TB, dir string) (string, map[string]string) {

@@ -52,3 +52,24 @@ func Basic(t testing.TB) string {
 	CopyTree(t, filepath.Join(repo, "themes", "default"), filepath.Join(root, "themes", "default"))
 	return root
 }
+
+// Apply writes files under root (slash paths relative to it), creating
+// folders; a path mapped to "" is removed instead.
+func Apply(t testing.TB, root string, files map[string]string) {
+	t.Helper()
+	for rel, body := range files {
+		p := filepath.Join(root, filepath.FromSlash(rel))
+		if body == "" {
+			if err := os.RemoveAll(p); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
