@@ -5,11 +5,20 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"vepkb/generator/internal/sitetest"
 )
 
-func write(t *testing.T, root string, files map[string]string) { sitetest.Apply(t, root, files) }
+func write(t *testing.T, root string, files map[string]string) {
+	t.Helper()
+	for name, body := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
 
 func fm(title string, extra ...string) string {
 	return "---\ntitle: " + title + "\n" + strings.Join(extra, "\n") + "\n---\nBody.\n"
