@@ -4,6 +4,8 @@ import (
 	"context"
 	"strconv"
 	"sync"
+
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // Prefetch fetches, in parallel, every page not yet cached that holds one
@@ -156,25 +158,16 @@ func (r *Reader) normKeys(terms [][2]string, fields []string) [][]byte {
 
 // forEachDoc calls fn with each document of a postings value.
 func forEachDoc(v []byte, fn func(doc uint64)) {
-	r := reader{b: v}
-	count := r.uvarint()
-	r.bytes(int(r.uvarint())) // skip entries
-	var doc uint64
-	for read := uint64(0); read < count && r.err == nil; {
-		n := min(uint64(SkipInterval), count-read)
-		for i := uint64(0); i < n; i++ {
-			d := r.uvarint()
-			if read == 0 && i == 0 {
-				doc = d
-			} else {
-				doc += d
-			}
-			fn(doc)
+	var t termFieldReader
+	if t.open(v) != nil {
+		return
+	}
+	var d index.TermFieldDoc
+	for {
+		if x, err := t.Next(&d); x == nil || err != nil {
+			return
 		}
-		for i := uint64(0); i < n; i++ {
-			r.uvarint()
-		}
-		read += n
+		fn(t.doc)
 	}
 }
 

@@ -204,15 +204,8 @@ func (r *Reader) TermFieldReader(ctx context.Context, term []byte, field string,
 	}
 	tfr := &termFieldReader{term: string(term), field: field, vectors: includeTermVectors}
 	if ok {
-		tfr.r = reader{b: v}
-		tfr.count = tfr.r.uvarint()
-		skips := tfr.r.bytes(int(tfr.r.uvarint()))
-		if tfr.r.err != nil {
-			return nil, errCorrupt
-		}
-		tfr.entries = tfr.r.b
-		for sr := (reader{b: skips}); len(sr.b) > 0 && sr.err == nil; {
-			tfr.skips = append(tfr.skips, skipEntry{prevDoc: sr.uvarint(), off: sr.uvarint(), posOff: sr.uvarint()})
+		if err := tfr.open(v); err != nil {
+			return nil, err
 		}
 		if includeNorm {
 			tfr.norms = &normCursor{n: r.ix.normsOf(field), ctx: ctx}
@@ -243,6 +236,21 @@ type termFieldReader struct {
 	docs, freqs []uint64
 	next        int
 	norms       *normCursor
+}
+
+// open sets the reader on a postings value: count, skip entries, blocks.
+func (t *termFieldReader) open(v []byte) error {
+	t.r = reader{b: v}
+	t.count = t.r.uvarint()
+	skips := t.r.bytes(int(t.r.uvarint()))
+	if t.r.err != nil {
+		return errCorrupt
+	}
+	t.entries = t.r.b
+	for sr := (reader{b: skips}); len(sr.b) > 0 && sr.err == nil; {
+		t.skips = append(t.skips, skipEntry{prevDoc: sr.uvarint(), off: sr.uvarint(), posOff: sr.uvarint()})
+	}
+	return nil
 }
 
 // block decodes the next block of documents.

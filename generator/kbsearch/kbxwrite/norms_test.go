@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
@@ -24,6 +25,17 @@ func (m memSource) Fetch(_ context.Context, name string) ([]byte, error) {
 		return d, nil
 	}
 	return nil, fmt.Errorf("no file %s", name)
+}
+
+// countingSource counts fetches.
+type countingSource struct {
+	memSource
+	n atomic.Int64
+}
+
+func (c *countingSource) Fetch(ctx context.Context, name string) ([]byte, error) {
+	c.n.Add(1)
+	return c.memSource.Fetch(ctx, name)
 }
 
 // TestPostingsMatchLive indexes more documents than one norms chunk and
@@ -128,6 +140,25 @@ func TestPostingsMatchLive(t *testing.T) {
 		}
 		return out
 	}
+	// Prefetching a term fetches every norms chunk its documents fall in:
+	// reading the postings afterwards fetches nothing more.
+	for _, term := range []string{"prison", "rare"} {
+		cs := &countingSource{memSource: src}
+		cold, err := kbx.Open(man, cs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cr := cold.Reader(ctx)
+		cr.Prefetch([][2]string{{schema.Body, term}}, nil, nil, nil)
+		before := cs.n.Load()
+		if got := read(cr, term, schema.Body, nil); len(got) == 0 {
+			t.Fatalf("%s: no postings", term)
+		}
+		if after := cs.n.Load(); after != before {
+			t.Errorf("%s: reading after prefetching fetched %d more pages", term, after-before)
+		}
+	}
+
 	var targets []string
 	for i := 3; i < n; i += 211 {
 		targets = append(targets, kbx.ExternalID(uint64(i), man.IDDigits))
