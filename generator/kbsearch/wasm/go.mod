@@ -27,3 +27,9 @@ replace vepkb => ../../..
 
 // bbolt has no GOOS=js build; the client never opens a Bolt database.
 replace go.etcd.io/bbolt => ./bboltstub
+
+// Stand-ins that keep code the client never runs out of the engine (see
+// each package's doc): roaring's init alone kept 680 KB of code alive.
+replace github.com/RoaringBitmap/roaring/v2 => ./roaringlite
+
+replace github.com/json-iterator/go => ./jsoniterstd
