@@ -5,12 +5,11 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
-	bleveunicode "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/registry"
 )
 
-// AcronymTokenizer splits text into words with Bleve's Unicode tokenizer,
-// then joins back the pieces of tokens practitioners type as one word:
+// AcronymTokenizer splits text into words as Bleve's Unicode tokenizer does
+// (see splitWords), then joins back the pieces of tokens practitioners type as one word:
 //
 //	P/CVE, R&R      parts of up to 8 letters or digits joined by "/" or "&"
 //	VERA-2R, COVID-19  letters, "-", then a part starting with a digit
@@ -18,15 +17,13 @@ import (
 //
 // It does the work in one pass over the tokens (a regular-expression
 // tokenizer was measured at 70% of all analysis time).
-type AcronymTokenizer struct {
-	words *bleveunicode.UnicodeTokenizer
-}
+type AcronymTokenizer struct{}
 
 const acronymTokenizerName = "kb_acronyms"
 
 func init() {
 	err := registry.RegisterTokenizer(acronymTokenizerName, func(map[string]interface{}, *registry.Cache) (analysis.Tokenizer, error) {
-		return &AcronymTokenizer{words: bleveunicode.NewUnicodeTokenizer()}, nil
+		return &AcronymTokenizer{}, nil
 	})
 	if err != nil {
 		panic(err)
@@ -35,7 +32,7 @@ func init() {
 
 // Tokenize implements analysis.Tokenizer.
 func (t *AcronymTokenizer) Tokenize(input []byte) analysis.TokenStream {
-	in := t.words.Tokenize(input)
+	in := splitWords(input)
 	if len(in) == 0 {
 		return in
 	}
