@@ -252,3 +252,37 @@ func TestSearchSlowLink(t *testing.T) {
 	reqs := p.eval(`String(performance.getEntriesByType('resource').filter(e => /search-index/.test(e.name)).length)`)
 	t.Logf("cold query with 100 ms per index request: %s ms for %s index requests (engine download excluded)", ms, reqs)
 }
+
+// TestSearchPlainStaticServer serves public/ with Go's plain file server
+// (no pre-compressed copies, no special headers, as any static host) and
+// searches it. KB_PLAIN_SITE=/path/to/public runs it on another built site
+// (the 10,000-page corpus) instead of the bundled knowledge base.
+func TestSearchPlainStaticServer(t *testing.T) {
+	ctx, cancel := browser(t)
+	defer cancel()
+	dest, q := os.Getenv("KB_PLAIN_SITE"), "information policy"
+	if dest == "" {
+		dest, q = builtSite(t), "family contact"
+	}
+	var brotli int
+	files := http.FileServer(http.Dir(dest))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, ".br") {
+			brotli++
+		}
+		files.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	p := page{t, ctx}
+	p.do(chromedp.Navigate(srv.URL + "/search/?q=" + strings.ReplaceAll(q, " ", "+")))
+	p.waitFor(`document.querySelectorAll('#search-results li').length > 0 || /unavailable|failed/i.test(document.getElementById('search-summary').textContent)`)
+	summary := p.text("#search-summary")
+	snippets := p.eval(`Array.from(document.querySelectorAll('#search-results .search-result-snippet')).map(e => e.innerHTML).join(' ')`)
+	if !strings.Contains(summary, "results for") || !strings.Contains(snippets, "<mark>") {
+		t.Fatalf("plain static server: summary %q, snippets %.200q", summary, snippets)
+	}
+	if brotli > 0 {
+		t.Errorf("the client asked for %d .br files by name; it should leave encoding to the server", brotli)
+	}
+	t.Logf("%s: %s", q, summary)
+}
