@@ -80,24 +80,23 @@ func Build(m *mapping.IndexMappingImpl, docs []any, pageSize int, out kbx.Output
 	storedV := make([][]byte, len(docs))
 	facetSets := make([][][2]string, len(docs))
 	// Analyze in parallel, a chunk at a time, and merge each chunk in
-	// document order, so memory holds one chunk of analysed text at most.
+	// document order, so memory holds two chunks of analysed text at most.
+	// Merging chunk k overlaps analysing chunk k+1: merging runs one
+	// goroutine per field, and the largest field would otherwise leave a
+	// core idle.
 	const chunk = 1024
 	workers := runtime.GOMAXPROCS(0)
-	an := make([]analyzed, chunk)
+	var bufs [2][]analyzed
+	for i := range bufs {
+		bufs[i] = make([]analyzed, chunk)
+	}
 	errs := make([]error, chunk)
-	for base := 0; base < len(docs); base += chunk {
-		end := min(base+chunk, len(docs))
-		par.For(end-base, workers, func(j int) {
-			i := base + j
-			an[j], errs[j] = analyze(m, kbx.ExternalID(uint64(i), digits), docs[i])
-		})
-		// Merge the chunk's postings, each field on its own goroutine (in
-		// document order within a field, so the output stays deterministic).
+	merged := make(chan struct{}, 1)
+	merged <- struct{}{}
+	merge := func(an []analyzed, base, end int) {
+		defer func() { merged <- struct{}{} }()
 		var fields []string
 		for i := base; i < end; i++ {
-			if err := errs[i-base]; err != nil {
-				return nil, fmt.Errorf("document %d: %w", i, err)
-			}
 			for _, f := range an[i-base].fields {
 				if !fieldSet[f.name] {
 					fieldSet[f.name] = true
@@ -109,6 +108,8 @@ func Build(m *mapping.IndexMappingImpl, docs []any, pageSize int, out kbx.Output
 		for f := range fieldSet {
 			fields = append(fields, f)
 		}
+		// Each field on its own goroutine, in document order within a
+		// field, so the output stays deterministic.
 		par.For(len(fields), workers, func(k int) {
 			field, shard, lens := fields[k], shards[fields[k]], lengths[fields[k]]
 			for i := base; i < end; i++ {
@@ -133,6 +134,23 @@ func Build(m *mapping.IndexMappingImpl, docs []any, pageSize int, out kbx.Output
 			*a = analyzed{}
 		}
 	}
+	for k, base := 0, 0; base < len(docs); k, base = k+1, base+chunk {
+		end := min(base+chunk, len(docs))
+		an := bufs[k%2] // the previous chunk's buffer may still be merging
+		par.For(end-base, workers, func(j int) {
+			i := base + j
+			an[j], errs[j] = analyze(m, kbx.ExternalID(uint64(i), digits), docs[i])
+		})
+		for i := base; i < end; i++ {
+			if err := errs[i-base]; err != nil {
+				<-merged
+				return nil, fmt.Errorf("document %d: %w", i, err)
+			}
+		}
+		<-merged // the merge of the chunk before, which used the other buffer
+		go merge(an, base, end)
+	}
+	<-merged
 
 	man := &kbx.Manifest{Version: kbx.Version, Docs: uint64(len(docs)), Tables: map[string]*kbx.Table{}, IDDigits: digits}
 	for f := range fieldSet {
