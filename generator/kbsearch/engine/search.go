@@ -147,6 +147,7 @@ func Run(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl, 
 		}
 		h := Hit{ID: dm.ID, Score: dm.Score}
 		if doc != nil {
+			var body []byte
 			doc.VisitFields(func(f index.Field) {
 				v := string(f.Value())
 				switch f.Name() {
@@ -159,12 +160,13 @@ func Run(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl, 
 				case schema.Crumb:
 					h.Crumb = v
 				case schema.Body:
+					body = f.Value()
 					if h.Snippet == "" {
 						h.Snippet = leadSnippet(v)
 					}
 				}
 			})
-			dm.Locations = bodyLocations(m, doc, marks)
+			dm.Locations = bodyLocations(m, body, marks)
 			if frags := hl.BestFragmentsInField(dm, doc, schema.Body, 1); len(frags) > 0 && frags[0] != "" {
 				h.Snippet = frags[0]
 			}
@@ -175,31 +177,6 @@ func Run(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl, 
 		res.Message = "No results."
 	}
 	return res, nil
-}
-
-// bodyLocations finds where the marked terms occur in a document's stored
-// body, by analysing it as the index did.
-func bodyLocations(m *mapping.IndexMappingImpl, doc index.Document, marks map[string]bool) search.FieldTermLocationMap {
-	if len(marks) == 0 {
-		return nil
-	}
-	var body []byte
-	doc.VisitFields(func(f index.Field) {
-		if f.Name() == schema.Body {
-			body = f.Value()
-		}
-	})
-	tlm := search.TermLocationMap{}
-	for _, t := range analyze(m, string(body)) {
-		term := string(t.Term)
-		if marks[term] {
-			tlm[term] = append(tlm[term], &search.Location{Pos: uint64(t.Position), Start: uint64(t.Start), End: uint64(t.End)})
-		}
-	}
-	if len(tlm) == 0 {
-		return nil
-	}
-	return search.FieldTermLocationMap{schema.Body: tlm}
 }
 
 // KnownWords looks up the query's words in the index's words dictionary

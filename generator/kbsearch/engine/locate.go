@@ -1,0 +1,102 @@
+package engine
+
+import (
+	"bytes"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/token/porter"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
+
+	"vepkb/generator/kbsearch/schema"
+)
+
+// bodyLocations finds where the marked terms occur in a document's stored
+// body, by analysing it as the index did, so that snippets mark them
+// without downloading positions. It was a third of a warm query's time,
+// most of it filtering and stemming words that cannot match.
+//
+// The text analyzer's filters each act on one word at a time, so running
+// them on a single word gives what they give it in the whole text. Only
+// words that may end as a marked term go through them: the Porter stemmer
+// rewrites no more than a word's last two letters beyond what it cuts off
+// (biliti → ble, y → i, a final e), so a word that becomes term T starts,
+// lower-cased, with all of T but its last two bytes (TestStemKeepsPrefix
+// checks this on every word of the knowledge base).
+func bodyLocations(m *mapping.IndexMappingImpl, body []byte, marks map[string]bool) search.FieldTermLocationMap {
+	if len(marks) == 0 || len(body) == 0 {
+		return nil
+	}
+	a, ok := m.AnalyzerNamed(schema.TextAnalyzer).(*analysis.DefaultAnalyzer)
+	if !ok || len(a.CharFilters) > 0 || a.Tokenizer == nil || len(a.TokenFilters) == 0 {
+		return fullLocations(m, body, marks)
+	}
+	if _, ok := a.TokenFilters[len(a.TokenFilters)-1].(*porter.PorterStemmer); !ok {
+		return fullLocations(m, body, marks)
+	}
+	var prefixes [][]byte
+	for t := range marks {
+		prefixes = append(prefixes, []byte(t[:max(0, len(t)-2)]))
+	}
+	tlm := search.TermLocationMap{}
+	// Filters rewrite terms in place: work on a copy of the text.
+	for _, t := range a.Tokenizer.Tokenize(bytes.Clone(body)) {
+		if !mayBecome(t.Term, prefixes) {
+			continue
+		}
+		one := analysis.TokenStream{t}
+		for _, f := range a.TokenFilters {
+			one = f.Filter(one)
+		}
+		if len(one) == 1 && marks[string(one[0].Term)] {
+			term := string(one[0].Term)
+			tlm[term] = append(tlm[term], &search.Location{Pos: uint64(t.Position), Start: uint64(t.Start), End: uint64(t.End)})
+		}
+	}
+	if len(tlm) == 0 {
+		return nil
+	}
+	return search.FieldTermLocationMap{schema.Body: tlm}
+}
+
+// mayBecome reports whether word, lower-cased, starts with one of prefixes
+// (words with other than ASCII letters are always let through).
+func mayBecome(word []byte, prefixes [][]byte) bool {
+	for _, p := range prefixes {
+		if len(word) < len(p) {
+			continue
+		}
+		match := true
+		for i, c := range p {
+			w := word[i]
+			if w >= 0x80 || c >= 0x80 {
+				return true
+			}
+			if 'A' <= w && w <= 'Z' {
+				w += 'a' - 'A'
+			}
+			if w != c {
+				match = false
+				break
+			}
+		}
+		if match {
+			return true
+		}
+	}
+	return false
+}
+
+// fullLocations analyses the whole body.
+func fullLocations(m *mapping.IndexMappingImpl, body []byte, marks map[string]bool) search.FieldTermLocationMap {
+	tlm := search.TermLocationMap{}
+	for _, t := range analyze(m, string(body)) {
+		if term := string(t.Term); marks[term] {
+			tlm[term] = append(tlm[term], &search.Location{Pos: uint64(t.Position), Start: uint64(t.Start), End: uint64(t.End)})
+		}
+	}
+	if len(tlm) == 0 {
+		return nil
+	}
+	return search.FieldTermLocationMap{schema.Body: tlm}
+}

@@ -1,0 +1,97 @@
+package engine
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"vepkb/generator/kbsearch/schema"
+)
+
+func contentTexts(t *testing.T) []string {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join("..", "..", "..", "content", "*", "*.md"))
+	more, _ := filepath.Glob(filepath.Join("..", "..", "..", "content", "*.md"))
+	var texts []string
+	for _, f := range append(files, more...) {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, string(data))
+	}
+	if len(texts) < 50 {
+		t.Fatalf("only %d content files", len(texts))
+	}
+	return append(texts,
+		"possibilities abilities sensibilities happy agreed relational conditional generalization hopefulness "+
+			"controlling filing sizing hoping sky skies dying lying tying feed ffeed PRISONERS’ prisoner's "+
+			"Rehabilitation Rehabilitaton deradicalisation radicalization organise organisation P/CVE VERA-2R",
+		"", "the of and")
+}
+
+// TestStemKeepsPrefix checks the rule bodyLocations relies on: every word
+// of the knowledge base, lower-cased, starts with all but the last two
+// bytes of the term the text analyzer makes of it.
+func TestStemKeepsPrefix(t *testing.T) {
+	m, err := schema.Mapping()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := m.AnalyzerNamed(schema.TextAnalyzer)
+	words := 0
+	for _, text := range contentTexts(t) {
+		for _, tok := range m.AnalyzerNamed(schema.WordsAnalyzer).Analyze([]byte(text)) {
+			word := string(tok.Term) // lower-cased, possessive removed, not stemmed
+			out := a.Analyze([]byte(word))
+			if len(out) != 1 {
+				continue
+			}
+			term := string(out[0].Term)
+			words++
+			if p := term[:max(0, len(term)-2)]; !strings.HasPrefix(word, p) {
+				t.Errorf("%q becomes %q: %q is not a prefix", word, term, p)
+			}
+		}
+	}
+	if words < 10000 {
+		t.Fatalf("only %d words checked", words)
+	}
+}
+
+// TestBodyLocationsMatchFullAnalysis checks over every content file that
+// bodyLocations finds exactly what analysing the whole text finds, and
+// leaves the text untouched.
+func TestBodyLocationsMatchFullAnalysis(t *testing.T) {
+	m, err := schema.Mapping()
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := contentTexts(t)
+	found := 0
+	for _, q := range []string{"families", "rehabilitation programmes", "risk assessment tools", "P/CVE VERA-2R ERG22+",
+		"prison prisoner prisons", "the", "dynamic security staff training", "possibility hope", "radicalisation radicalization", "is a"} {
+		marks := map[string]bool{}
+		for _, term := range schema.Analyze(m, schema.TextAnalyzer, q) {
+			marks[term] = true
+		}
+		for i, text := range texts {
+			in := []byte(text)
+			got := bodyLocations(m, in, marks)
+			if want := fullLocations(m, []byte(text), marks); !reflect.DeepEqual(got, want) {
+				t.Fatalf("query %q, text %d: bodyLocations and full analysis differ", q, i)
+			}
+			if string(in) != text {
+				t.Fatalf("query %q, text %d: the text was changed", q, i)
+			}
+			for _, locs := range got[schema.Body] {
+				found += len(locs)
+			}
+		}
+	}
+	if found < 100 {
+		t.Fatalf("only %d locations found in the content", found)
+	}
+}
