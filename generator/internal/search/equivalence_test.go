@@ -16,6 +16,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 
+	"vepkb/generator/internal/livebleve"
 	"vepkb/generator/internal/search"
 	"vepkb/generator/internal/site"
 	"vepkb/generator/kbsearch/engine"
@@ -131,18 +132,7 @@ var querySet = []engine.Request{
 	{Query: strings.Repeat("radicalisation ", 700)},
 }
 
-func liveReader(t *testing.T, idx bleve.Index) index.IndexReader {
-	adv, err := idx.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { r.Close() })
-	return r
-}
+func liveReader(t *testing.T, idx bleve.Index) index.IndexReader { return livebleve.Reader(t, idx) }
 
 // TestStaticMatchesLive runs the query set through the engine over the
 // static index and over a live Bleve index: hits, order, scores, facets and

@@ -13,7 +13,9 @@
 //	dict      field 0x00 term → document frequency (for prefix, range and fuzzy enumeration)
 //	postings  field 0x00 term → count, skip entries, then blocks of SkipInterval documents:
 //	          the block's document deltas, then its frequencies
-//	positions field 0x00 term → per document, the term's locations (only phrase searches read them)
+//	positions field 0x00 term → per document, the term's locations (only phrase searches read them):
+//	          count<<1 | array positions follow, then each location's position and
+//	          start offset as deltas from the previous one, its length, [array positions]
 //	norms     field 0x00 chunk → the field's length in each of NormChunk documents (plain or in runs)
 //	stored    document number → stored field values
 //	facets    one blob: the facet values, runs of documents sharing a set of values,
@@ -49,7 +51,7 @@ const (
 type Output func(name string, data []byte) error
 
 // Version is the format version written into manifests.
-const Version = 6
+const Version = 7
 
 // Manifest describes an index: its tables and what the reader needs up front.
 type Manifest struct {
@@ -166,6 +168,19 @@ func (r *reader) uvarint() uint64 {
 		return 0
 	}
 	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.err = errCorrupt
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *reader) varint() int64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Varint(r.b)
 	if n <= 0 {
 		r.err = errCorrupt
 		return 0

@@ -285,9 +285,10 @@ func (t *termFieldReader) Next(pre *index.TermFieldDoc) (*index.TermFieldDoc, er
 	t.doc, t.read = t.docs[t.next], t.read+1
 	freq := t.freqs[t.next]
 	t.next++
-	var nloc uint64
+	var nloc, arrays uint64
 	if t.vectors && len(t.pos.b) > 0 {
-		nloc = t.pos.uvarint()
+		h := t.pos.uvarint()
+		nloc, arrays = h>>1, h&1
 	}
 	rv := pre
 	if rv == nil {
@@ -305,16 +306,20 @@ func (t *termFieldReader) Next(pre *index.TermFieldDoc) (*index.TermFieldDoc, er
 		rv.Norm = n
 	}
 	rv.Vectors = rv.Vectors[:0]
+	var pos, start uint64
 	for i := uint64(0); i < nloc; i++ {
-		pos := t.pos.uvarint()
-		start := t.pos.uvarint()
+		pos += t.pos.uvarint()
+		start += uint64(t.pos.varint())
 		n := t.pos.uvarint()
-		na := t.pos.uvarint()
 		var ap []uint64
-		if na > 0 {
-			ap = make([]uint64, na)
-			for j := range ap {
-				ap[j] = t.pos.uvarint()
+		if arrays == 1 {
+			if na := t.pos.uvarint(); na > uint64(len(t.pos.b)) {
+				return nil, errCorrupt
+			} else if na > 0 {
+				ap = make([]uint64, na)
+				for j := range ap {
+					ap[j] = t.pos.uvarint()
+				}
 			}
 		}
 		rv.Vectors = append(rv.Vectors, &index.TermFieldVector{Field: t.field, ArrayPositions: ap, Pos: pos, Start: start, End: start + n})

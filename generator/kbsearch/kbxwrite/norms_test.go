@@ -11,8 +11,10 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
 
+	"vepkb/generator/internal/livebleve"
 	"vepkb/generator/kbsearch/kbx"
 	"vepkb/generator/kbsearch/kbxwrite"
 	"vepkb/generator/kbsearch/schema"
@@ -36,6 +38,27 @@ type countingSource struct {
 func (c *countingSource) Fetch(ctx context.Context, name string) ([]byte, error) {
 	c.n.Add(1)
 	return c.memSource.Fetch(ctx, name)
+}
+
+// liveReader indexes docs in a live Bleve (scorch) index, with the ids the
+// static index gives them, and returns a reader closed with the test.
+func liveReader(t *testing.T, m mapping.IndexMapping, docs []any, digits int) index.IndexReader {
+	t.Helper()
+	live, err := bleve.NewUsing(filepath.Join(t.TempDir(), "live"), m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { live.Close() })
+	b := live.NewBatch()
+	for i, d := range docs {
+		if err := b.Index(kbx.ExternalID(uint64(i), digits), d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := live.Batch(b); err != nil {
+		t.Fatal(err)
+	}
+	return livebleve.Reader(t, live)
 }
 
 // TestPostingsMatchLive indexes more documents than one norms chunk and
@@ -73,26 +96,7 @@ func TestPostingsMatchLive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	live, err := bleve.NewUsing(filepath.Join(t.TempDir(), "live"), m, scorch.Name, scorch.Name, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer live.Close()
-	b := live.NewBatch()
-	for i, d := range docs {
-		if err := b.Index(kbx.ExternalID(uint64(i), man.IDDigits), d); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := live.Batch(b); err != nil {
-		t.Fatal(err)
-	}
-	adv, _ := live.Advanced()
-	lr, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lr.Close()
+	lr := liveReader(t, m, docs, man.IDDigits)
 	ctx := context.Background()
 	sr := static.Reader(ctx)
 
