@@ -41,6 +41,8 @@ func New(t testing.TB, timeout time.Duration) (context.Context, context.CancelFu
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("no-first-run", true),
+		// Tests serve HTTP/2 over TLS from httptest's own certificate.
+		chromedp.Flag("ignore-certificate-errors", true),
 		chromedp.UserDataDir(t.TempDir()),
 	)
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)

@@ -3,6 +3,8 @@ package engine
 import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
+
+	"vepkb/generator/kbsearch/schema"
 )
 
 // Prefetcher is implemented by index readers that fetch pages over a network:
@@ -92,6 +94,30 @@ func markTerms(m *mapping.IndexMappingImpl, n Node, field string, out map[string
 			}
 		}
 	}
+}
+
+// prefetchAll asks a Prefetcher for what any plan of the query reads: the
+// dictionary entries that decide which words get typo tolerance
+// (KnownWords), and everything the plan reads when every word is known.
+// Search runs it beside KnownWords, so typo candidates are fetched as soon
+// as the dictionary shows them, and the rest does not wait for that lookup:
+// on a slow link a cold query on the bundled site waits two round trips
+// instead of four.
+func prefetchAll(r index.IndexReader, m *mapping.IndexMappingImpl, p Parsed, syn Synonyms, filters map[string][]string) {
+	pf, ok := r.(Prefetcher)
+	if !ok {
+		return
+	}
+	var l needList
+	if q := Build(m, p, syn, filters, func(string) bool { return true }); q != nil {
+		needs(m, q, &l)
+	}
+	for _, w := range p.Words {
+		for _, t := range schema.Analyze(m, schema.WordsAnalyzer, w) {
+			l.prefixes = append(l.prefixes, [2]string{schema.Words, t})
+		}
+	}
+	pf.Prefetch(l.terms, l.phraseTerms, l.prefixes, l.normFields)
 }
 
 // prefetch asks a Prefetcher for what the plan reads.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"html"
 	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
@@ -83,6 +84,12 @@ func Search(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImp
 		}
 		return res, nil
 	}
+	// Fetch what any plan of the query reads while the words are looked
+	// up; reads of the same pages wait for those requests.
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); prefetchAll(r, m, p, syn, req.Filters) }()
+	defer wg.Wait()
 	q := Build(m, p, syn, req.Filters, KnownWords(r, m, p))
 	if q == nil {
 		res.Message = "Only very common words: try more specific words."

@@ -111,12 +111,27 @@ func (r *Reader) Prefetch(terms, phraseTerms, prefixes [][2]string, normFields [
 	go func() { defer wg.Done(); r.ix.Prefetch(r.ctx, TablePostings, keys, nil) }()
 	go func() { defer wg.Done(); r.ix.Prefetch(r.ctx, TablePositions, posKeys, nil) }()
 	go func() { defer wg.Done(); r.ix.Prefetch(r.ctx, TableDict, nil, ranges) }()
+	// A norms table of a page or two (a small site) comes in the same round
+	// as the postings: any scored term needs it. Larger ones are fetched
+	// once the postings show which chunks their documents fall in.
+	small := false
+	if t := r.ix.man.Tables[TableNorms]; t != nil && !t.Dir && len(t.Files) <= smallNorms && len(terms) > 0 {
+		small = true
+		wg.Add(1)
+		go func() { defer wg.Done(); r.ix.Prefetch(r.ctx, TableNorms, nil, [][2][]byte{{nil, nil}}) }()
+	}
 	if r.ix.man.Facets != "" {
 		_, _ = r.ix.loadFacets(r.ctx)
 	}
 	wg.Wait()
-	r.ix.Prefetch(r.ctx, TableNorms, r.normKeys(terms, normFields), nil)
+	if !small {
+		r.ix.Prefetch(r.ctx, TableNorms, r.normKeys(terms, normFields), nil)
+	}
 }
+
+// smallNorms is the most pages a norms table may have to be fetched whole
+// with the postings.
+const smallNorms = 2
 
 // normKeys lists the chunks of field lengths that scoring the terms will
 // read, and every chunk of fields.

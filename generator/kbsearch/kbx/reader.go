@@ -30,6 +30,43 @@ type Index struct {
 	facets  *facetData
 	norms   map[string]*norms
 	fetched int64 // bytes fetched (uncompressed)
+	// Files being fetched: a second reader of one waits for the first
+	// request instead of sending its own (prefetching runs beside the
+	// query's own reads).
+	loading map[string]*loadingFile
+}
+
+type loadingFile struct {
+	done chan struct{}
+	data []byte
+	err  error
+}
+
+// fetch returns a file's bytes, sharing a request already in flight for
+// it. It does not cache: callers keep what they decode.
+func (ix *Index) fetch(ctx context.Context, name string) ([]byte, error) {
+	ix.mu.Lock()
+	if f := ix.loading[name]; f != nil {
+		ix.mu.Unlock()
+		select {
+		case <-f.done:
+			return f.data, f.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	f := &loadingFile{done: make(chan struct{})}
+	ix.loading[name] = f
+	ix.mu.Unlock()
+	f.data, f.err = ix.src.Fetch(ctx, name)
+	ix.mu.Lock()
+	delete(ix.loading, name)
+	if f.err == nil {
+		ix.fetched += int64(len(f.data))
+	}
+	ix.mu.Unlock()
+	close(f.done)
+	return f.data, f.err
 }
 
 type page struct {
@@ -46,7 +83,7 @@ func Open(man *Manifest, src PageSource) (*Index, error) {
 			return nil, fmt.Errorf("kbx: manifest has no %s table", name)
 		}
 	}
-	return &Index{man: man, src: src, pages: map[string]*page{}, norms: map[string]*norms{}}, nil
+	return &Index{man: man, src: src, pages: map[string]*page{}, norms: map[string]*norms{}, loading: map[string]*loadingFile{}}, nil
 }
 
 // Manifest returns the index manifest.
@@ -66,7 +103,7 @@ func (ix *Index) page(ctx context.Context, name string) (*page, error) {
 	if p != nil {
 		return p, nil
 	}
-	data, err := ix.src.Fetch(ctx, name)
+	data, err := ix.fetch(ctx, name)
 	if err != nil {
 		return nil, fmt.Errorf("kbx: fetching %s: %w", name, err)
 	}
@@ -76,8 +113,11 @@ func (ix *Index) page(ctx context.Context, name string) (*page, error) {
 	}
 	p = &page{keys, values}
 	ix.mu.Lock()
-	ix.pages[name] = p
-	ix.fetched += int64(len(data))
+	if q := ix.pages[name]; q != nil {
+		p = q // decoded meanwhile by another reader of the same request
+	} else {
+		ix.pages[name] = p
+	}
 	ix.mu.Unlock()
 	return p, nil
 }
@@ -529,7 +569,7 @@ func (ix *Index) loadFacets(ctx context.Context) (*facetData, error) {
 	if f != nil {
 		return f, nil
 	}
-	data, err := ix.src.Fetch(ctx, ix.man.Facets)
+	data, err := ix.fetch(ctx, ix.man.Facets)
 	if err != nil {
 		return nil, err
 	}
@@ -568,8 +608,11 @@ func (ix *Index) loadFacets(ctx context.Context) (*facetData, error) {
 		f.terms[i] = []byte(v[1])
 	}
 	ix.mu.Lock()
-	ix.facets = f
-	ix.fetched += int64(len(data))
+	if ix.facets != nil {
+		f = ix.facets // decoded meanwhile by another reader of the same request
+	} else {
+		ix.facets = f
+	}
 	ix.mu.Unlock()
 	return f, nil
 }

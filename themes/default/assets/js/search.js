@@ -201,6 +201,8 @@
   var more = document.getElementById("search-more");
   var facetNames = { guide: "Guide", audiences: "Audience", tags: "Tag" };
   var state = readURL(), pageSeq = 0;
+  // As in the header: start loading the engine when the visitor starts to search.
+  pageInput.addEventListener("focus", function () { engine().catch(function () {}); });
 
   function readURL() {
     var p = new URLSearchParams(window.location.search);
