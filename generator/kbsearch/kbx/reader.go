@@ -38,35 +38,47 @@ type Index struct {
 
 type loadingFile struct {
 	done chan struct{}
-	data []byte
 	err  error
 }
 
-// fetch returns a file's bytes, sharing a request already in flight for
-// it. It does not cache: callers keep what they decode.
-func (ix *Index) fetch(ctx context.Context, name string) ([]byte, error) {
+// load fetches a file unless have reports it already decoded, sharing a
+// request already in flight for it, and hands its bytes to keep, which
+// decodes and caches them. have and keep run with ix.mu held and released
+// respectively; a file is no longer "in flight" only once keep has cached
+// it, so a later reader either finds it cached or waits.
+func (ix *Index) load(ctx context.Context, name string, have func() bool, keep func([]byte) error) error {
 	ix.mu.Lock()
+	if have() {
+		ix.mu.Unlock()
+		return nil
+	}
 	if f := ix.loading[name]; f != nil {
 		ix.mu.Unlock()
 		select {
 		case <-f.done:
-			return f.data, f.err
+			return f.err
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return ctx.Err()
 		}
 	}
 	f := &loadingFile{done: make(chan struct{})}
 	ix.loading[name] = f
 	ix.mu.Unlock()
-	f.data, f.err = ix.src.Fetch(ctx, name)
+	data, err := ix.src.Fetch(ctx, name)
+	if err != nil {
+		err = fmt.Errorf("kbx: fetching %s: %w", name, err)
+	} else if err = keep(data); err != nil {
+		err = fmt.Errorf("kbx: %s: %w", name, err)
+	}
 	ix.mu.Lock()
 	delete(ix.loading, name)
-	if f.err == nil {
-		ix.fetched += int64(len(f.data))
+	if err == nil {
+		ix.fetched += int64(len(data))
 	}
 	ix.mu.Unlock()
+	f.err = err
 	close(f.done)
-	return f.data, f.err
+	return err
 }
 
 type page struct {
@@ -103,23 +115,22 @@ func (ix *Index) page(ctx context.Context, name string) (*page, error) {
 	if p != nil {
 		return p, nil
 	}
-	data, err := ix.fetch(ctx, name)
+	err := ix.load(ctx, name, func() bool { return ix.pages[name] != nil }, func(data []byte) error {
+		keys, values, err := decodePage(data)
+		if err != nil {
+			return err
+		}
+		ix.mu.Lock()
+		ix.pages[name] = &page{keys, values}
+		ix.mu.Unlock()
+		return nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("kbx: fetching %s: %w", name, err)
+		return nil, err
 	}
-	keys, values, err := decodePage(data)
-	if err != nil {
-		return nil, fmt.Errorf("kbx: %s: %w", name, err)
-	}
-	p = &page{keys, values}
 	ix.mu.Lock()
-	if q := ix.pages[name]; q != nil {
-		p = q // decoded meanwhile by another reader of the same request
-	} else {
-		ix.pages[name] = p
-	}
-	ix.mu.Unlock()
-	return p, nil
+	defer ix.mu.Unlock()
+	return ix.pages[name], nil
 }
 
 // pageFor returns the index of the page that would hold key, or -1.
@@ -569,12 +580,28 @@ func (ix *Index) loadFacets(ctx context.Context) (*facetData, error) {
 	if f != nil {
 		return f, nil
 	}
-	data, err := ix.fetch(ctx, ix.man.Facets)
+	err := ix.load(ctx, ix.man.Facets, func() bool { return ix.facets != nil }, func(data []byte) error {
+		f, err := decodeFacets(data)
+		if err != nil {
+			return err
+		}
+		ix.mu.Lock()
+		ix.facets = f
+		ix.mu.Unlock()
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	return ix.facets, nil
+}
+
+// decodeFacets reads the facets blob.
+func decodeFacets(data []byte) (*facetData, error) {
+	f := &facetData{}
 	rd := reader{b: data}
-	f = &facetData{}
 	nv := rd.uvarint()
 	for i := uint64(0); i < nv && rd.err == nil; i++ {
 		f.values = append(f.values, [2]string{rd.str(), rd.str()})
@@ -607,13 +634,6 @@ func (ix *Index) loadFacets(ctx context.Context) (*facetData, error) {
 	for i, v := range f.values {
 		f.terms[i] = []byte(v[1])
 	}
-	ix.mu.Lock()
-	if ix.facets != nil {
-		f = ix.facets // decoded meanwhile by another reader of the same request
-	} else {
-		ix.facets = f
-	}
-	ix.mu.Unlock()
 	return f, nil
 }
 
