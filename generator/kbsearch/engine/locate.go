@@ -11,10 +11,11 @@ import (
 	"vepkb/generator/kbsearch/schema"
 )
 
-// bodyLocations finds where the marked terms occur in a document's stored
-// body, by analysing it as the index did, so that snippets mark them
-// without downloading positions. It was a third of a warm query's time,
-// most of it filtering and stemming words that cannot match.
+// bodyLocator returns a function that finds where the marked terms occur
+// in a document's stored body, by analysing it as the index did, so that
+// snippets mark them without downloading positions. Run makes one per query
+// and calls it for each hit. Analysing the hits' text was a third of a warm
+// query's time, most of it filtering and stemming words that cannot match.
 //
 // The text analyzer's filters each act on one word at a time, so running
 // them on a single word gives what they give it in the whole text. Only
@@ -23,40 +24,39 @@ import (
 // (biliti → ble, y → i, a final e), so a word that becomes term T starts,
 // lower-cased, with all of T but its last two bytes (TestStemKeepsPrefix
 // checks this on every word of the knowledge base).
-func bodyLocations(m *mapping.IndexMappingImpl, body []byte, marks map[string]bool) search.FieldTermLocationMap {
-	if len(marks) == 0 || len(body) == 0 {
-		return nil
-	}
+func bodyLocator(m *mapping.IndexMappingImpl, marks map[string]bool) func(body []byte) search.FieldTermLocationMap {
+	full := func(body []byte) search.FieldTermLocationMap { return fullLocations(m, body, marks) }
 	a, ok := m.AnalyzerNamed(schema.TextAnalyzer).(*analysis.DefaultAnalyzer)
 	if !ok || len(a.CharFilters) > 0 || a.Tokenizer == nil || len(a.TokenFilters) == 0 {
-		return fullLocations(m, body, marks)
+		return full
 	}
 	if _, ok := a.TokenFilters[len(a.TokenFilters)-1].(*porter.PorterStemmer); !ok {
-		return fullLocations(m, body, marks)
+		return full
 	}
 	var prefixes [][]byte
 	for t := range marks {
 		prefixes = append(prefixes, []byte(t[:max(0, len(t)-2)]))
 	}
-	tlm := search.TermLocationMap{}
-	// Filters rewrite terms in place: work on a copy of the text.
-	for _, t := range a.Tokenizer.Tokenize(bytes.Clone(body)) {
-		if !mayBecome(t.Term, prefixes) {
-			continue
+	return func(body []byte) search.FieldTermLocationMap {
+		if len(marks) == 0 || len(body) == 0 {
+			return nil
 		}
-		one := analysis.TokenStream{t}
-		for _, f := range a.TokenFilters {
-			one = f.Filter(one)
+		tlm := search.TermLocationMap{}
+		// Filters rewrite terms in place: work on a copy of the text.
+		for _, t := range a.Tokenizer.Tokenize(bytes.Clone(body)) {
+			if !mayBecome(t.Term, prefixes) {
+				continue
+			}
+			one := analysis.TokenStream{t}
+			for _, f := range a.TokenFilters {
+				one = f.Filter(one)
+			}
+			if len(one) == 1 && marks[string(one[0].Term)] {
+				addLocation(tlm, string(one[0].Term), t)
+			}
 		}
-		if len(one) == 1 && marks[string(one[0].Term)] {
-			term := string(one[0].Term)
-			tlm[term] = append(tlm[term], &search.Location{Pos: uint64(t.Position), Start: uint64(t.Start), End: uint64(t.End)})
-		}
+		return bodyField(tlm)
 	}
-	if len(tlm) == 0 {
-		return nil
-	}
-	return search.FieldTermLocationMap{schema.Body: tlm}
 }
 
 // mayBecome reports whether word, lower-cased, starts with one of prefixes
@@ -89,12 +89,25 @@ func mayBecome(word []byte, prefixes [][]byte) bool {
 
 // fullLocations analyses the whole body.
 func fullLocations(m *mapping.IndexMappingImpl, body []byte, marks map[string]bool) search.FieldTermLocationMap {
+	if len(marks) == 0 || len(body) == 0 {
+		return nil
+	}
 	tlm := search.TermLocationMap{}
 	for _, t := range analyze(m, string(body)) {
 		if term := string(t.Term); marks[term] {
-			tlm[term] = append(tlm[term], &search.Location{Pos: uint64(t.Position), Start: uint64(t.Start), End: uint64(t.End)})
+			addLocation(tlm, term, t)
 		}
 	}
+	return bodyField(tlm)
+}
+
+// addLocation records where token t, analysed into term, lies.
+func addLocation(tlm search.TermLocationMap, term string, t *analysis.Token) {
+	tlm[term] = append(tlm[term], &search.Location{Pos: uint64(t.Position), Start: uint64(t.Start), End: uint64(t.End)})
+}
+
+// bodyField returns the locations as those of the body field, nil if none.
+func bodyField(tlm search.TermLocationMap) search.FieldTermLocationMap {
 	if len(tlm) == 0 {
 		return nil
 	}

@@ -32,7 +32,7 @@ func contentTexts(t *testing.T) []string {
 		"", "the of and")
 }
 
-// TestStemKeepsPrefix checks the rule bodyLocations relies on: every word
+// TestStemKeepsPrefix checks the rule bodyLocator relies on: every word
 // of the knowledge base, lower-cased, starts with all but the last two
 // bytes of the term the text analyzer makes of it.
 func TestStemKeepsPrefix(t *testing.T) {
@@ -62,7 +62,7 @@ func TestStemKeepsPrefix(t *testing.T) {
 }
 
 // TestBodyLocationsMatchFullAnalysis checks over every content file that
-// bodyLocations finds exactly what analysing the whole text finds, and
+// bodyLocator finds exactly what analysing the whole text finds, and
 // leaves the text untouched.
 func TestBodyLocationsMatchFullAnalysis(t *testing.T) {
 	m, err := schema.Mapping()
@@ -77,11 +77,12 @@ func TestBodyLocationsMatchFullAnalysis(t *testing.T) {
 		for _, term := range schema.Analyze(m, schema.TextAnalyzer, q) {
 			marks[term] = true
 		}
+		locate := bodyLocator(m, marks)
 		for i, text := range texts {
 			in := []byte(text)
-			got := bodyLocations(m, in, marks)
+			got := locate(in)
 			if want := fullLocations(m, []byte(text), marks); !reflect.DeepEqual(got, want) {
-				t.Fatalf("query %q, text %d: bodyLocations and full analysis differ", q, i)
+				t.Fatalf("query %q, text %d: bodyLocator and full analysis differ", q, i)
 			}
 			if string(in) != text {
 				t.Fatalf("query %q, text %d: the text was changed", q, i)

@@ -3,8 +3,6 @@ package engine
 import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
-
-	"vepkb/generator/kbsearch/schema"
 )
 
 // Prefetcher is implemented by index readers that fetch pages over a network:
@@ -112,11 +110,7 @@ func prefetchAll(r index.IndexReader, m *mapping.IndexMappingImpl, p Parsed, syn
 	if q := Build(m, p, syn, filters, func(string) bool { return true }); q != nil {
 		needs(m, q, &l)
 	}
-	for _, w := range p.Words {
-		for _, t := range schema.Analyze(m, schema.WordsAnalyzer, w) {
-			l.prefixes = append(l.prefixes, [2]string{schema.Words, t})
-		}
-	}
+	l.prefixes = append(l.prefixes, dictRanges(dictWords(m, p))...)
 	pf.Prefetch(l.terms, l.phraseTerms, l.prefixes, l.normFields)
 }
 

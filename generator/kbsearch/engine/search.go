@@ -140,6 +140,7 @@ func Run(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl, 
 	hl := Highlighter()
 	marks := map[string]bool{}
 	markTerms(m, q, schema.Body, marks)
+	locate := bodyLocator(m, marks)
 	if p, ok := r.(Prefetcher); ok {
 		ids := make([]string, 0, len(coll.Results()))
 		for _, dm := range coll.Results() {
@@ -173,7 +174,7 @@ func Run(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl, 
 					}
 				}
 			})
-			dm.Locations = bodyLocations(m, body, marks)
+			dm.Locations = locate(body)
 			if frags := hl.BestFragmentsInField(dm, doc, schema.Body, 1); len(frags) > 0 && frags[0] != "" {
 				h.Snippet = frags[0]
 			}
@@ -190,16 +191,9 @@ func Run(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl, 
 // (fetching the dictionary pages in parallel first, where the reader can),
 // for Build's typo tolerance.
 func KnownWords(r index.IndexReader, m *mapping.IndexMappingImpl, p Parsed) Known {
-	var words []string
-	for _, w := range p.Words {
-		words = append(words, schema.Analyze(m, schema.WordsAnalyzer, w)...)
-	}
+	words := dictWords(m, p)
 	if pf, ok := r.(Prefetcher); ok {
-		var prefixes [][2]string
-		for _, w := range words {
-			prefixes = append(prefixes, [2]string{schema.Words, w})
-		}
-		pf.Prefetch(nil, nil, prefixes, nil)
+		pf.Prefetch(nil, nil, dictRanges(words), nil)
 	}
 	known := map[string]bool{}
 	for _, w := range words {
@@ -213,6 +207,24 @@ func KnownWords(r index.IndexReader, m *mapping.IndexMappingImpl, p Parsed) Know
 		d.Close()
 	}
 	return func(w string) bool { return known[w] }
+}
+
+// dictWords lists the query's words as the words dictionary holds them.
+func dictWords(m *mapping.IndexMappingImpl, p Parsed) []string {
+	var words []string
+	for _, w := range p.Words {
+		words = append(words, schema.Analyze(m, schema.WordsAnalyzer, w)...)
+	}
+	return words
+}
+
+// dictRanges lists the words dictionary entries of words, for prefetching.
+func dictRanges(words []string) [][2]string {
+	prefixes := make([][2]string, 0, len(words))
+	for _, w := range words {
+		prefixes = append(prefixes, [2]string{schema.Words, w})
+	}
+	return prefixes
 }
 
 // leadSnippet is the start of a section, escaped, when no match is in its text.
