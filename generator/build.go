@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -9,6 +11,7 @@ import (
 	"time"
 
 	"vepkb/generator/internal/config"
+	"vepkb/generator/internal/output"
 	"vepkb/generator/internal/site"
 )
 
@@ -41,7 +44,7 @@ func (c *commonFlags) options(stdout, stderr io.Writer) (site.Options, error) {
 	return opt, nil
 }
 
-func cmdBuild(args []string, stdout, stderr io.Writer, checkOnly bool) int {
+func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer, checkOnly bool) int {
 	name := "build"
 	if checkOnly {
 		name = "check"
@@ -49,14 +52,19 @@ func cmdBuild(args []string, stdout, stderr io.Writer, checkOnly bool) int {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	var c commonFlags
 	c.register(fs)
-	dest := fs.String("dest", "", "output folder (default SOURCE/public)")
+	var dest *string
+	var force *bool
+	if !checkOnly {
+		dest = fs.String("dest", "", "output folder (default SOURCE/public); only a new or empty folder or an earlier build's output is replaced")
+		force = fs.Bool("force", false, "write into a --dest folder that holds files this generator did not write; those files are kept")
+	}
 	base := fs.String("base-url", "", "override baseURL from config.toml")
 	timings := fs.Bool("timings", false, "print how long each build stage took")
 	fs.Usage = func() {
 		if checkOnly {
 			fmt.Fprintf(fs.Output(), "Usage: generator check [flags]\n\nRuns every check of build (configuration, front matter, templates, links, anchors) and writes nothing.\n\nFlags:\n")
 		} else {
-			fmt.Fprintf(fs.Output(), "Usage: generator build [flags]\n\nBuilds the site into a staging folder and swaps it into place only when the build succeeds.\n\nFlags:\n")
+			fmt.Fprintf(fs.Output(), "Usage: generator build [flags]\n\nBuilds the site into a staging folder beside the output folder and puts it in place only when the\nwhole build succeeded. Files this generator did not write are never deleted or overwritten.\n\nFlags:\n")
 		}
 		fs.PrintDefaults()
 	}
@@ -76,20 +84,26 @@ func cmdBuild(args []string, stdout, stderr io.Writer, checkOnly bool) int {
 		}
 	}
 	opt.BaseURL = *base
-	if *dest != "" {
-		if opt.Dest, err = filepath.Abs(*dest); err != nil {
-			fmt.Fprintf(stderr, "error: %v\n", err)
-			return exitUsage
-		}
-	}
 	if !checkOnly {
-		if err := checkDest(opt); err != nil {
+		if *dest != "" {
+			if opt.Dest, err = filepath.Abs(*dest); err != nil {
+				fmt.Fprintf(stderr, "error: %v\n", err)
+				return exitUsage
+			}
+		}
+		opt.Force = *force
+	}
+	res, err := site.Build(ctx, opt)
+	if err != nil {
+		if code, ok := interruptCode(ctx, err); ok {
+			fmt.Fprintln(stderr, "interrupted")
+			return code
+		}
+		var refused *output.RefusedError
+		if errors.As(err, &refused) {
 			fmt.Fprintf(stderr, "error: %v\n", err)
 			return exitUsage
 		}
-	}
-	res, err := site.Build(opt)
-	if err != nil {
 		printDiagnostics(stderr, err)
 		return exitError
 	}
@@ -101,26 +115,20 @@ func cmdBuild(args []string, stdout, stderr io.Writer, checkOnly bool) int {
 	if checkOnly {
 		fmt.Fprintf(stdout, "check: %d pages OK in %s\n", len(res.Site.Pages), res.Duration.Round(time.Millisecond))
 	} else {
-		fmt.Fprintf(stdout, "built %d pages and %d files into %s in %s\n", res.Pages, res.Files, displayPath(opt), res.Duration.Round(time.Millisecond))
+		o := res.Output
+		fmt.Fprintf(stdout, "built %d pages and %d files into %s in %s (%d written, %d unchanged, %d removed)\n", res.Pages, res.Files, displayPath(opt), res.Duration.Round(time.Millisecond), o.Written, o.Unchanged, o.Removed)
+		if o.Kept > 0 {
+			fmt.Fprintf(stdout, "kept %d %s in %s that this generator did not write (put files in static/ to publish them with the site)\n", o.Kept, plural(o.Kept, "file", "files"), displayPath(opt))
+		}
 	}
 	return exitOK
 }
 
-// checkDest refuses output folders that would replace the site's sources.
-func checkDest(opt site.Options) error {
-	if opt.Dest == "" {
-		return nil
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
 	}
-	dest := filepath.Clean(opt.Dest)
-	for _, protected := range []string{opt.Root, filepath.Join(opt.Root, "content"), filepath.Join(opt.Root, "themes"), opt.ContentDir} {
-		if protected != "" && dest == filepath.Clean(protected) {
-			return fmt.Errorf("--dest %s would replace the site's own files; choose another folder", opt.Dest)
-		}
-	}
-	if home, err := os.UserHomeDir(); err == nil && dest == filepath.Clean(home) || dest == "/" {
-		return fmt.Errorf("--dest %s would replace a whole folder tree; choose another folder", opt.Dest)
-	}
-	return nil
+	return many
 }
 
 func displayPath(opt site.Options) string {

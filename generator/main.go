@@ -32,10 +32,52 @@ const (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := interruptible(context.Background())
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
+}
+
+// interrupted is the cause of a context cancelled by a signal.
+type interrupted struct{ sig syscall.Signal }
+
+func (i interrupted) Error() string { return "interrupted by " + i.sig.String() }
+
+// interruptible returns a context that Ctrl+C (SIGINT) or SIGTERM cancels
+// with an interrupted cause. A second signal ends the process at once.
+func interruptible(parent context.Context) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(parent)
+	ch := make(chan os.Signal, 2)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case s := <-ch:
+			sig, _ := s.(syscall.Signal)
+			cancel(interrupted{sig})
+			select {
+			case <-ch:
+				os.Exit(128 + int(sig))
+			case <-done:
+			}
+		case <-done:
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(ch)
+		close(done)
+		cancel(nil)
+	}
+}
+
+// interruptCode returns the exit code for a command stopped by a signal
+// (128 + the signal's number, as shells report it) and whether it was.
+func interruptCode(ctx context.Context, err error) (int, bool) {
+	var in interrupted
+	if errors.As(err, &in) || errors.As(context.Cause(ctx), &in) && errors.Is(err, context.Canceled) {
+		return 128 + int(in.sig), true
+	}
+	return 0, false
 }
 
 const usage = `generator builds the CSO–prison practice knowledge base into a static site.
@@ -50,7 +92,8 @@ Commands:
   version   print the version
 
 Run "generator <command> --help" for a command's flags.
-Exit codes: 0 success, 1 content, configuration or template errors, 2 usage errors.
+Exit codes: 0 success, 1 content, configuration or template errors, 2 usage errors
+(or an output folder that may not be written), 130 interrupted (Ctrl+C), 143 stopped (SIGTERM).
 `
 
 // run is main without the process: it returns the exit code.
@@ -68,9 +111,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 	cmd, rest := args[0], args[1:]
 	switch cmd {
 	case "build":
-		return cmdBuild(rest, stdout, stderr, false)
+		return cmdBuild(ctx, rest, stdout, stderr, false)
 	case "check":
-		return cmdBuild(rest, stdout, stderr, true)
+		return cmdBuild(ctx, rest, stdout, stderr, true)
 	case "serve", "server":
 		return cmdServe(ctx, rest, stdout, stderr)
 	case "version", "--version", "-v":

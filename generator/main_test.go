@@ -49,7 +49,7 @@ func TestExitCodes(t *testing.T) {
 		{"stray argument", []string{"build", "extra"}, 2, "", `unexpected argument "extra"`},
 		{"bad port", []string{"serve", "--port", "70000"}, 2, "", "is not a port number"},
 		{"bad base URL", []string{"build", "--source", root, "--base-url", "ftp://x"}, 2, "", `--base-url: baseURL "ftp://x" is not an absolute http(s) URL or a path`},
-		{"dest over sources", []string{"build", "--source", root, "--dest", filepath.Join(root, "content")}, 2, "", "would replace the site's own files"},
+		{"dest over sources", []string{"build", "--source", root, "--dest", filepath.Join(root, "content")}, 2, "", "it is the site's content folder"},
 		{"check ok", []string{"check", "--source", root}, 0, "check: ", ""},
 		{"build ok", []string{"build", "--source", root, "--dest", filepath.Join(t.TempDir(), "out")}, 0, "built ", ""},
 		{"build errors", []string{"build", "--source", bad}, 1, "", "content/guide-b/one.md:3:9: weight: expected an integer"},

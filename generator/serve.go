@@ -40,6 +40,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "error: %v\n", err)
 		return exitUsage
 	}
+	if !loopback(*bind) {
+		fmt.Fprintf(stderr, "warning: --bind %s: the preview, drafts included, is reachable from the network, not only from this computer\n", *bind)
+	}
 	ln, err := net.Listen("tcp", net.JoinHostPort(*bind, strconv.Itoa(*port)))
 	if err != nil {
 		fmt.Fprintf(stderr, "error: cannot listen on %s:%d: %v\n", *bind, *port, err)
@@ -69,6 +72,17 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	fmt.Fprintln(stdout, "stopped")
 	return exitOK
+}
+
+// loopback reports whether host names only this computer: "localhost" or a
+// loopback address. Anything else (a LAN address, 0.0.0.0, ::) listens on
+// the network.
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // openBrowser opens url with the system's default browser.

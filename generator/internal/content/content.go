@@ -8,6 +8,7 @@ package content
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"html/template"
@@ -289,7 +290,9 @@ func (c *Cache) parse(srcPath, rel string, src []byte, taxonomies []string) (*Pa
 // Load walks the content folder and builds the site tree. It reports every
 // problem it finds, not only the first; warnings go to warn when non-nil.
 // When some files fail, the tree of the others is returned with the error.
-func Load(opt Options, warn func(string)) (*Site, error) {
+//
+// It stops reading files when ctx is done and returns ctx's error.
+func Load(ctx context.Context, opt Options, warn func(string)) (*Site, error) {
 	dir := opt.ContentDir
 	if dir == "" {
 		dir = "content"
@@ -353,7 +356,7 @@ func Load(opt Options, warn func(string)) (*Site, error) {
 	sort.Strings(mdFiles)
 
 	pages := make([]*Page, len(mdFiles))
-	par.For(len(mdFiles), runtime.GOMAXPROCS(0), func(i int) {
+	perr := par.ForContext(ctx, len(mdFiles), runtime.GOMAXPROCS(0), func(i int) {
 		list.Guard(path.Join(display, mdFiles[i]), func() {
 			var p *Page
 			var err error
@@ -375,6 +378,9 @@ func Load(opt Options, warn func(string)) (*Site, error) {
 			pages[i] = p
 		})
 	})
+	if perr != nil {
+		return nil, perr
+	}
 
 	if opt.Cache != nil {
 		opt.Cache.keep(mdFiles)

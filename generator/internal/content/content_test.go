@@ -1,6 +1,7 @@
 package content
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,7 +29,7 @@ func load(t *testing.T, files map[string]string, drafts bool) (*Site, error) {
 	t.Helper()
 	root := t.TempDir()
 	write(t, root, files)
-	return Load(Options{Root: root, Drafts: drafts, Taxonomies: []string{"tags", "audiences"}}, nil)
+	return Load(context.Background(), Options{Root: root, Drafts: drafts, Taxonomies: []string{"tags", "audiences"}}, nil)
 }
 
 func titles(ps []*Page) string {
@@ -181,7 +182,7 @@ func TestSymlinkLoopDoesNotHang(t *testing.T) {
 		t.Fatal(err)
 	}
 	var warnings []string
-	_, err := Load(Options{Root: root}, func(s string) { warnings = append(warnings, s) })
+	_, err := Load(context.Background(), Options{Root: root}, func(s string) { warnings = append(warnings, s) })
 	if err == nil || !strings.Contains(err.Error(), "content/self: broken symbolic link") {
 		t.Fatalf("err = %v", err)
 	}

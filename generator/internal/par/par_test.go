@@ -1,6 +1,10 @@
 package par
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
 	"sync/atomic"
 	"testing"
 )
@@ -29,4 +33,38 @@ func TestFor(t *testing.T) {
 			t.Errorf("n=%d: %d goroutines at once, limit %d", tt.n, peak.Load(), w)
 		}
 	}
+}
+
+func TestForContextStops(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var ran atomic.Int64
+	err := ForContext(ctx, 1000, 2, func(i int) {
+		if ran.Add(1) == 10 {
+			cancel()
+		}
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v, want context.Canceled", err)
+	}
+	// Two workers and a queue of two: at most a handful run after cancel.
+	if n := ran.Load(); n > 16 {
+		t.Errorf("%d calls ran after cancelling at the 10th", n)
+	}
+}
+
+func TestForRaisesPanicInCaller(t *testing.T) {
+	defer func() {
+		r := recover()
+		if r == nil {
+			t.Fatal("no panic reached the caller")
+		}
+		if !strings.Contains(fmt.Sprint(r), "boom 7") {
+			t.Errorf("panic %v does not carry the worker's value", r)
+		}
+	}()
+	For(100, 4, func(i int) {
+		if i == 7 {
+			panic("boom 7")
+		}
+	})
 }

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"context"
 	"encoding/xml"
 	"fmt"
 	"html/template"
@@ -117,7 +118,9 @@ type Options struct {
 }
 
 // Site renders every output of the site through w and returns problems found.
-func Site(site *content.Site, cfg *config.Config, theme *Theme, w Writer, opt Options) []diag.Diagnostic {
+//
+// It stops rendering when ctx is done; the caller reports why.
+func Site(ctx context.Context, site *content.Site, cfg *config.Config, theme *Theme, w Writer, opt Options) []diag.Diagnostic {
 	sd := &SiteData{
 		Title: cfg.Title, Description: cfg.Description, LanguageCode: cfg.LanguageCode,
 		Copyright: cfg.Copyright, Params: cfg.Params, Menu: sortedMenu(cfg.Menu.Main),
@@ -185,7 +188,7 @@ func Site(site *content.Site, cfg *config.Config, theme *Theme, w Writer, opt Op
 	page("404", &Data{Site: sd, Kind: "404", Title: "Page not found", URL: "/404.html", Permalink: cfg.AbsURL("/404.html")})
 
 	var list diag.List
-	run(jobs, opt.Workers, &list)
+	run(ctx, jobs, opt.Workers, &list)
 	if opt.Only != nil && !opt.SiteFiles {
 		return list.Sorted()
 	}
@@ -223,8 +226,8 @@ type job struct {
 }
 
 // run executes jobs on workers goroutines, recording errors as diagnostics.
-func run(jobs []job, workers int, list *diag.List) {
-	par.For(len(jobs), workers, func(i int) {
+func run(ctx context.Context, jobs []job, workers int, list *diag.List) {
+	_ = par.ForContext(ctx, len(jobs), workers, func(i int) {
 		j := jobs[i]
 		list.Guard(j.name, func() {
 			if err := j.fn(); err != nil {

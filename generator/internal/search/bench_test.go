@@ -1,6 +1,7 @@
 package search_test
 
 import (
+	"context"
 	"os"
 	"testing"
 	"time"
@@ -18,7 +19,7 @@ func BenchmarkIndex10k(b *testing.B) {
 	if root == "" {
 		b.Skip("set KB_CORPUS to a corpus folder with config.toml and themes/")
 	}
-	l, err := site.Load(site.Options{Root: root})
+	l, err := site.Load(context.Background(), site.Options{Root: root})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -26,7 +27,7 @@ func BenchmarkIndex10k(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		var total int64
 		start := time.Now()
-		man, docs, err := search.Build(l.Content, "/", kbx.DefaultPageSize, func(name string, data []byte) error {
+		man, docs, err := search.Build(context.Background(), l.Content, "/", kbx.DefaultPageSize, func(name string, data []byte) error {
 			total += int64(len(data))
 			return nil
 		})

@@ -29,7 +29,7 @@ func builtSite(t *testing.T) string {
 	t.Helper()
 	root, _ := filepath.Abs("../../..")
 	dest := filepath.Join(t.TempDir(), "public")
-	if _, err := site.Build(site.Options{Root: root, Dest: dest}); err != nil {
+	if _, err := site.Build(context.Background(), site.Options{Root: root, Dest: dest}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(dest, "search", "index.html")); err != nil {

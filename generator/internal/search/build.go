@@ -1,6 +1,8 @@
 package search
 
 import (
+	"context"
+
 	"vepkb/generator/internal/content"
 	"vepkb/generator/kbsearch/kbx"
 	"vepkb/generator/kbsearch/kbxwrite"
@@ -9,7 +11,7 @@ import (
 
 // Build indexes the site's sections with Bleve and writes the static index
 // through out. It returns the manifest and the documents in index order.
-func Build(site *content.Site, prefix string, pageSize int, out kbx.Output) (*kbx.Manifest, []Doc, error) {
+func Build(ctx context.Context, site *content.Site, prefix string, pageSize int, out kbx.Output) (*kbx.Manifest, []Doc, error) {
 	m, err := schema.Mapping()
 	if err != nil {
 		return nil, nil, err
@@ -19,7 +21,7 @@ func Build(site *content.Site, prefix string, pageSize int, out kbx.Output) (*kb
 	for i := range docs {
 		vals[i] = docs[i].Section
 	}
-	man, err := kbxwrite.Build(m, vals, pageSize, out)
+	man, err := kbxwrite.Build(ctx, m, vals, pageSize, out)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -61,13 +61,13 @@ func loadFixture(t *testing.T) fixture {
 	t.Helper()
 	fixOnce.Do(func() {
 		root, _ := filepath.Abs("../../..")
-		l, err := site.Load(site.Options{Root: root})
+		l, err := site.Load(context.Background(), site.Options{Root: root})
 		if err != nil {
 			fixErr = err
 			return
 		}
 		src := &memSource{files: map[string][]byte{}}
-		man, docs, err := search.Build(l.Content, "/", kbx.DefaultPageSize, func(name string, data []byte) error {
+		man, docs, err := search.Build(context.Background(), l.Content, "/", kbx.DefaultPageSize, func(name string, data []byte) error {
 			src.files[name] = data
 			return nil
 		})
@@ -357,12 +357,12 @@ func TestFailingSource(t *testing.T) {
 func TestNestedDirectories(t *testing.T) {
 	f := loadFixture(t)
 	root, _ := filepath.Abs("../../..")
-	l, err := site.Load(site.Options{Root: root})
+	l, err := site.Load(context.Background(), site.Options{Root: root})
 	if err != nil {
 		t.Fatal(err)
 	}
 	src := &memSource{files: map[string][]byte{}}
-	man, _, err := search.Build(l.Content, "/", 300, func(name string, data []byte) error {
+	man, _, err := search.Build(context.Background(), l.Content, "/", 300, func(name string, data []byte) error {
 		src.files[name] = data
 		return nil
 	})

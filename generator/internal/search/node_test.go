@@ -1,6 +1,7 @@
 package search_test
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -26,12 +27,12 @@ func TestClientUnderNode(t *testing.T) {
 		t.Skip("compiles the client for GOOS=js")
 	}
 	root, _ := filepath.Abs("../../..")
-	l, err := site.Load(site.Options{Root: root})
+	l, err := site.Load(context.Background(), site.Options{Root: root})
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	man, _, err := search.Build(l.Content, "/", 0, func(name string, data []byte) error {
+	man, _, err := search.Build(context.Background(), l.Content, "/", 0, func(name string, data []byte) error {
 		return os.WriteFile(filepath.Join(dir, name), data, 0o644)
 	})
 	if err != nil {

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -45,7 +46,7 @@ func benchBuild(b *testing.B, n int, search bool) {
 	dest := filepath.Join(b.TempDir(), "public")
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		res, err := Build(Options{Root: root, Dest: dest})
+		res, err := Build(context.Background(), Options{Root: root, Dest: dest})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -67,7 +68,7 @@ func BenchmarkLoad10k(b *testing.B) {
 	root := corpus(b, 10000, false)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := Load(Options{Root: root}); err != nil {
+		if _, err := Load(context.Background(), Options{Root: root}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -82,13 +83,13 @@ func (discardWriter) CopyFile(string, string) error  { return nil }
 // writing files, to separate template and minifier time from disk time.
 func BenchmarkRender10k(b *testing.B) {
 	root := corpus(b, 10000, false)
-	l, err := Load(Options{Root: root})
+	l, err := Load(context.Background(), Options{Root: root})
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if ds := Render(l, discardWriter{}, 2); len(ds) > 0 {
+		if ds := Render(context.Background(), l, discardWriter{}, 2); len(ds) > 0 {
 			b.Fatal(ds)
 		}
 	}

@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
@@ -39,10 +40,13 @@ const (
 // A preview build uses fixed names (previewSearchFiles) and writes no
 // compressed copies: pages then do not change when the index does, and the
 // local preview server has no use for compression.
-func buildSearch(l *Loaded, w render.Writer, workers int, logf func(string, ...any), preview bool) (render.SearchFiles, []diag.Diagnostic) {
+func buildSearch(ctx context.Context, l *Loaded, w render.Writer, workers int, logf func(string, ...any), preview bool) (render.SearchFiles, []diag.Diagnostic) {
 	var sf render.SearchFiles
-	engine, err := wasmclient.Build(logf)
+	engine, err := buildEngine(ctx, logf)
 	if err != nil {
+		if ctx.Err() != nil {
+			return sf, nil
+		}
 		return sf, []diag.Diagnostic{diag.New("search engine", 0, 0, "%v", err)}
 	}
 	sf.Engine = "/assets/search/engine." + shortHash(engine.Wasm) + ".wasm"
@@ -82,13 +86,16 @@ func buildSearch(l *Loaded, w render.Writer, workers int, logf func(string, ...a
 	}
 	var mu sync.Mutex
 	var files []file
-	man, _, err := search.Build(l.Content, l.Config.Base.Path, l.Config.Search.PageSize, func(name string, data []byte) error {
+	man, _, err := search.Build(ctx, l.Content, l.Config.Base.Path, l.Config.Search.PageSize, func(name string, data []byte) error {
 		mu.Lock()
 		files = append(files, file{name, data})
 		mu.Unlock()
 		return nil
 	})
 	if err != nil {
+		if ctx.Err() != nil {
+			return sf, nil
+		}
 		return sf, []diag.Diagnostic{diag.New("search index", 0, 0, "%v", err)}
 	}
 	man.Extra = map[string]any{"synonyms": l.Config.Search.Synonyms}
@@ -109,7 +116,7 @@ func buildSearch(l *Loaded, w render.Writer, workers int, logf func(string, ...a
 	if total > largeIndex {
 		br, gz = brotliLarge, gzLarge
 	}
-	par.For(len(files), workers, func(i int) {
+	_ = par.ForContext(ctx, len(files), workers, func(i int) {
 		f := files[i]
 		list.Guard(SearchDir+f.name, func() {
 			if preview {
@@ -127,6 +134,27 @@ func buildSearch(l *Loaded, w render.Writer, workers int, logf func(string, ...a
 		sf.Index = "/" + SearchDir + name
 	}
 	return sf, list.Sorted()
+}
+
+// buildEngine compiles (or takes from the cache) the search engine, giving
+// up when ctx is done: the compiler is stopped, and compressing a freshly
+// compiled engine, which cannot be interrupted, finishes in the background.
+func buildEngine(ctx context.Context, logf func(string, ...any)) (*wasmclient.Engine, error) {
+	type result struct {
+		e   *wasmclient.Engine
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		e, err := wasmclient.Build(ctx, logf)
+		done <- result{e, err}
+	}()
+	select {
+	case r := <-done:
+		return r.e, r.err
+	case <-ctx.Done():
+		return nil, context.Cause(ctx)
+	}
 }
 
 func shortHash(data []byte) string {

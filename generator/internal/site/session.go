@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"fmt"
 	"os"
@@ -73,7 +74,7 @@ func (s *Session) Rebuild(paths []string) (*Update, error) {
 			s.cache.changed[rel] = true
 		}
 	}
-	l, err := Load(s.opt)
+	l, err := Load(context.Background(), s.opt)
 	if err != nil {
 		// The next build reads configuration and layouts again: the error
 		// may be in them.
@@ -96,8 +97,8 @@ func (s *Session) Rebuild(paths []string) (*Update, error) {
 	}
 	up.Search = up.Full || len(opts.Only) > 0
 	s.out.begin()
-	ds := render.Site(l.Content, l.Config, l.Theme, s.out, opts)
-	ds = append(ds, copyStatic(l, s.out, opts.Workers)...)
+	ds := render.Site(context.Background(), l.Content, l.Config, l.Theme, s.out, opts)
+	ds = append(ds, copyStatic(context.Background(), l, s.out, opts.Workers)...)
 	if len(ds) > 0 {
 		s.out.abort()
 		s.cache.theme = nil
@@ -144,7 +145,7 @@ func (s *Session) BuildSearch(logf func(string, ...any)) error {
 	defer s.searchMu.Unlock()
 	w := s.searchOut
 	w.begin()
-	if _, ds := buildSearch(l, w, workers(l.Config), logf, true); len(ds) > 0 {
+	if _, ds := buildSearch(context.Background(), l, w, workers(l.Config), logf, true); len(ds) > 0 {
 		w.abort()
 		return &diag.Errors{Items: ds}
 	}

@@ -1,12 +1,13 @@
 // Package site runs a build: it wires the pipeline stages together in order
-// (config, theme, content, markdown, link checking, rendering) and writes the
-// result into a staging folder that replaces the output folder only when the
-// whole build succeeded, so a failed build never leaves a half-written site.
+// (config, theme, content, markdown, link checking, rendering) and hands the
+// output to package output, which stages it and commits it only when the
+// whole build succeeded, so a failed or interrupted build never leaves a
+// half-written site.
 package site
 
 import (
+	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -18,6 +19,7 @@ import (
 	"vepkb/generator/internal/diag"
 	"vepkb/generator/internal/linkcheck"
 	"vepkb/generator/internal/markdown"
+	"vepkb/generator/internal/output"
 	"vepkb/generator/internal/par"
 	"vepkb/generator/internal/render"
 )
@@ -30,8 +32,11 @@ type Options struct {
 	Drafts     bool
 	BaseURL    string // overrides config baseURL when set
 	CheckOnly  bool   // validate everything, write nothing
-	Warn       func(string)
-	Info       func(string) // progress notes, such as compiling the search engine
+	// Force writes into a destination that holds files this generator did
+	// not write (they are kept; see package output).
+	Force bool
+	Warn  func(string)
+	Info  func(string) // progress notes, such as compiling the search engine
 	// Cache, when set, carries parsed and rendered pages from one build to
 	// the next (see Cache).
 	Cache *Cache
@@ -49,6 +54,7 @@ type Result struct {
 	Site     *content.Site
 	Config   *config.Config
 	Phases   []Phase // wall-clock time of each stage, in order
+	Output   output.Summary
 }
 
 // Phase is the duration of one build stage.
@@ -69,8 +75,9 @@ type Loaded struct {
 }
 
 // Load runs every stage up to rendering: configuration, theme, content,
-// Markdown and link checks. It returns all problems found.
-func Load(opt Options) (*Loaded, error) {
+// Markdown and link checks. It returns all problems found, or ctx's cause
+// when ctx is done first.
+func Load(ctx context.Context, opt Options) (*Loaded, error) {
 	var phases []Phase
 	mark := time.Now()
 	phase := func(name string) {
@@ -116,8 +123,11 @@ func Load(opt Options) (*Loaded, error) {
 			unchanged = func(rel string) bool { return !changed[rel] }
 		}
 	}
-	site, err := content.Load(content.Options{Root: opt.Root, ContentDir: opt.ContentDir, Drafts: opt.Drafts,
+	site, err := content.Load(ctx, content.Options{Root: opt.Root, ContentDir: opt.ContentDir, Drafts: opt.Drafts,
 		Taxonomies: cfg.TaxonomyNames(), Cache: parseCache, Unchanged: unchanged}, opt.Warn)
+	if ctx.Err() != nil {
+		return nil, context.Cause(ctx)
+	}
 	if err != nil {
 		if len(diag.As(err)) == 0 || site == nil {
 			list.Add(diag.As(err)...)
@@ -152,7 +162,7 @@ func Load(opt Options) (*Loaded, error) {
 	if opt.Cache != nil {
 		envChanged = opt.Cache.setEnv(linkEnv(cfg, site, files, generated))
 	}
-	par.For(len(site.Pages), workers(cfg), func(i int) {
+	_ = par.ForContext(ctx, len(site.Pages), workers(cfg), func(i int) {
 		p := site.Pages[i]
 		p.Doc = &content.Doc{Anchors: map[string]bool{}}
 		if opt.Cache != nil {
@@ -174,6 +184,9 @@ func Load(opt Options) (*Loaded, error) {
 	if opt.Cache != nil {
 		opt.Cache.keep(site)
 	}
+	if ctx.Err() != nil {
+		return nil, context.Cause(ctx)
+	}
 	phase("markdown")
 	list.Add(linkcheck.Check(site)...)
 	phase("link check")
@@ -183,7 +196,10 @@ func Load(opt Options) (*Loaded, error) {
 	}
 	if err := list.Err(); err != nil {
 		// Render to nowhere so that template errors are reported in the same run.
-		list.Add(Render(l, discard{}, workers(cfg))...)
+		list.Add(Render(ctx, l, discard{}, workers(cfg))...)
+		if ctx.Err() != nil {
+			return nil, context.Cause(ctx)
+		}
 		return nil, list.Err()
 	}
 	return l, nil
@@ -203,12 +219,32 @@ func workers(cfg *config.Config) int {
 }
 
 // Build loads, checks and renders the site into opt.Dest (unless CheckOnly).
-func Build(opt Options) (*Result, error) {
+// The destination is checked first (a *output.RefusedError says why it
+// cannot be used); the new output replaces it only when everything
+// succeeded. When ctx is done, Build stops, leaves the destination as it
+// was, and returns ctx's cause.
+func Build(ctx context.Context, opt Options) (*Result, error) {
 	start := time.Now()
 	if opt.Dest == "" {
 		opt.Dest = filepath.Join(opt.Root, "public")
 	}
-	l, err := Load(opt)
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var out *output.Target
+	if !opt.CheckOnly {
+		var err error
+		out, err = output.Open(opt.Dest, output.Options{Sources: opt.sources(), Force: opt.Force, OnFatal: cancel,
+			Notef: func(f string, a ...any) {
+				if opt.Info != nil {
+					opt.Info(fmt.Sprintf(f, a...))
+				}
+			}})
+		if err != nil {
+			return nil, err
+		}
+		defer out.Discard()
+	}
+	l, err := Load(ctx, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -223,54 +259,60 @@ func Build(opt Options) (*Result, error) {
 		res.Duration = time.Since(start)
 		return res, nil
 	}
-	parent := filepath.Dir(filepath.Clean(opt.Dest))
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return nil, err
-	}
-	staging, err := os.MkdirTemp(parent, "."+filepath.Base(opt.Dest)+".staging-")
-	if err != nil {
-		return nil, fmt.Errorf("cannot create staging folder: %w", err)
-	}
-	ok := false
-	defer func() {
-		if !ok {
-			os.RemoveAll(staging)
-		}
-	}()
-	if err := os.Chmod(staging, 0o755); err != nil {
-		return nil, err
-	}
-	w := NewDirWriter(staging)
 	// Rendering is mostly waiting on file system calls; more goroutines than
 	// cores keep the CPUs busy while others wait.
-	if ds := Render(l, w, 4*workers(l.Config)); len(ds) > 0 {
+	ds := Render(ctx, l, out, 4*workers(l.Config))
+	if err := out.Fatal(); err != nil {
+		return nil, err // one cause for every file: said once
+	}
+	if ctx.Err() != nil {
+		return nil, context.Cause(ctx)
+	}
+	if len(ds) > 0 {
 		return nil, &diag.Errors{Items: ds}
 	}
 	phase("render and write")
-	if err := swap(staging, opt.Dest); err != nil {
+	sum, err := out.Commit()
+	if err != nil {
 		return nil, err
 	}
-	ok = true
-	phase("swap into place")
-	res.Pages, res.Files = w.Counts()
+	phase("commit")
+	res.Output = sum
+	res.Pages, res.Files = out.Counts()
 	res.Duration = time.Since(start)
 	return res, nil
 }
 
-// Render writes every output of a loaded site through w.
-func Render(l *Loaded, w render.Writer, workers int) []diag.Diagnostic {
+// sources are the folders the build reads, which the output must not replace.
+func (o Options) sources() []output.Protected {
+	return []output.Protected{
+		{Path: o.Root, What: "the site's root folder"},
+		{Path: o.ContentPath(), What: "the site's content folder"},
+		{Path: filepath.Join(o.Root, "themes"), What: "the site's themes folder"},
+		{Path: filepath.Join(o.Root, "layouts"), What: "the site's layouts folder"},
+		{Path: filepath.Join(o.Root, "assets"), What: "the site's assets folder"},
+		{Path: filepath.Join(o.Root, "static"), What: "the site's static folder"},
+	}
+}
+
+// Render writes every output of a loaded site through w. It stops early
+// when ctx is done; the caller reports why.
+func Render(ctx context.Context, l *Loaded, w render.Writer, workers int) []diag.Diagnostic {
 	var ds []diag.Diagnostic
 	opts := render.Options{Workers: workers}
 	if l.Config.SearchEnabled() {
-		opts.Search, ds = buildSearch(l, w, workers, l.Logf, false)
+		opts.Search, ds = buildSearch(ctx, l, w, workers, l.Logf, false)
+		if ctx.Err() != nil {
+			return ds
+		}
 	}
-	ds = append(ds, render.Site(l.Content, l.Config, l.Theme, w, opts)...)
-	return append(ds, copyStatic(l, w, workers)...)
+	ds = append(ds, render.Site(ctx, l.Content, l.Config, l.Theme, w, opts)...)
+	return append(ds, copyStatic(ctx, l, w, workers)...)
 }
 
 // copyStatic copies the theme's static files, then the site's, then files
 // beside content.
-func copyStatic(l *Loaded, w render.Writer, workers int) []diag.Diagnostic {
+func copyStatic(ctx context.Context, l *Loaded, w render.Writer, workers int) []diag.Diagnostic {
 	type copyJob struct{ rel, src string }
 	var jobs []copyJob
 	urls := make([]string, 0, len(l.Theme.Static))
@@ -285,7 +327,7 @@ func copyStatic(l *Loaded, w render.Writer, workers int) []diag.Diagnostic {
 		jobs = append(jobs, copyJob{f.Rel, f.Src})
 	}
 	var list diag.List
-	par.For(len(jobs), workers, func(i int) {
+	_ = par.ForContext(ctx, len(jobs), workers, func(i int) {
 		list.Guard(jobs[i].rel, func() {
 			if err := w.CopyFile(jobs[i].rel, jobs[i].src); err != nil {
 				list.Addf(jobs[i].rel, 0, 0, "cannot copy: %v", err)
@@ -293,40 +335,4 @@ func copyStatic(l *Loaded, w render.Writer, workers int) []diag.Diagnostic {
 		})
 	})
 	return list.Sorted()
-}
-
-// swap replaces dest with staging: the old output is moved aside and removed
-// only after the new one is in place.
-func swap(staging, dest string) error {
-	old := ""
-	if _, err := os.Lstat(dest); err == nil {
-		old = staging + ".old"
-		if err := os.Rename(dest, old); err != nil {
-			return fmt.Errorf("cannot move the previous output aside: %w", err)
-		}
-	}
-	if err := os.Rename(staging, dest); err != nil {
-		if old != "" {
-			_ = os.Rename(old, dest)
-		}
-		return fmt.Errorf("cannot move the new output into place: %w", err)
-	}
-	if old != "" {
-		removeAll(old)
-	}
-	return nil
-}
-
-// removeAll deletes a folder tree, its top-level entries in parallel (file
-// system calls, not the CPU, bound deletion).
-func removeAll(dir string) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		_ = os.RemoveAll(dir)
-		return
-	}
-	par.For(len(entries), 8, func(i int) {
-		_ = os.RemoveAll(filepath.Join(dir, entries[i].Name()))
-	})
-	_ = os.RemoveAll(dir)
 }

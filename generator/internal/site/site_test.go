@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -17,6 +18,7 @@ import (
 	"strings"
 	"testing"
 
+	"vepkb/generator/internal/output"
 	"vepkb/generator/internal/sitetest"
 )
 
@@ -55,8 +57,11 @@ func treeHash(t testing.TB, dir string) (string, map[string]string) {
 		if err != nil || d.IsDir() {
 			return nil
 		}
-		data, _ := os.ReadFile(p)
 		rel, _ := filepath.Rel(dir, p)
+		if rel == output.ManifestName {
+			return nil // the output folder's record of itself, not part of the site
+		}
+		data, _ := os.ReadFile(p)
 		sum := sha256.Sum256(data)
 		files[filepath.ToSlash(rel)] = hex.EncodeToString(sum[:])
 		return nil
@@ -79,7 +84,7 @@ func build(t testing.TB, root string, mod func(*Options)) (*Result, error) {
 	if mod != nil {
 		mod(&opt)
 	}
-	return Build(opt)
+	return Build(context.Background(), opt)
 }
 
 func read(t testing.TB, root, rel string) string {
@@ -395,10 +400,12 @@ func TestStaleFilesRemoved(t *testing.T) {
 	if _, err := build(t, root, nil); err != nil {
 		t.Fatal(err)
 	}
-	for _, gone := range []string{"guide-b/one/index.html", "stray.txt"} {
-		if _, err := os.Stat(filepath.Join(root, "public", gone)); err == nil {
-			t.Errorf("%s lingers after rebuild", gone)
-		}
+	if _, err := os.Stat(filepath.Join(root, "public", "guide-b/one/index.html")); err == nil {
+		t.Error("the page of a deleted file lingers after rebuild")
+	}
+	// A file the build did not write is the user's: it stays.
+	if _, err := os.Stat(filepath.Join(root, "public", "stray.txt")); err != nil {
+		t.Errorf("a file the build did not write was removed: %v", err)
 	}
 }
 

@@ -3,10 +3,13 @@
 package sitetest
 
 import (
+	"errors"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"testing"
 )
 
@@ -72,4 +75,54 @@ func Apply(t testing.TB, root string, files map[string]string) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// Tree lists every file and folder under dir (slash paths; folders end in
+// "/", symbolic links read "-> target") with each file's bytes. A missing
+// dir gives an empty tree.
+func Tree(t testing.TB, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		switch {
+		case d.IsDir():
+			out[rel+"/"] = ""
+		case d.Type()&fs.ModeSymlink != 0:
+			l, _ := os.Readlink(p)
+			out[rel] = "-> " + l
+		default:
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			out[rel] = string(data)
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TreeDiff names the first difference between two Trees, or returns "".
+func TreeDiff(before, after map[string]string) string {
+	for _, k := range slices.Sorted(maps.Keys(before)) {
+		if v, ok := after[k]; !ok {
+			return "gone: " + k
+		} else if v != before[k] {
+			return "changed: " + k
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(after)) {
+		if _, ok := before[k]; !ok {
+			return "added: " + k
+		}
+	}
+	return ""
 }

@@ -7,6 +7,7 @@ package wasmclient
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -53,7 +54,8 @@ var (
 
 // Build returns the compiled client, compiling it when its sources changed.
 // Compiling takes about half a minute the first time.
-func Build(logf func(string, ...any)) (*Engine, error) {
+// Compiling stops when ctx is done.
+func Build(ctx context.Context, logf func(string, ...any)) (*Engine, error) {
 	dir, err := SourceDir()
 	if err != nil {
 		return nil, err
@@ -100,12 +102,15 @@ func Build(logf func(string, ...any)) (*Engine, error) {
 		tmp := f.Name()
 		f.Close()
 		defer os.Remove(tmp)
-		cmd := goCommand("build", "-trimpath", "-ldflags=-s -w", "-o", tmp, ".")
+		cmd := goCommand(ctx, "build", "-trimpath", "-ldflags=-s -w", "-o", tmp, ".")
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "CGO_ENABLED=0")
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		if err := cmd.Run(); err != nil {
+			if ctx.Err() != nil {
+				return nil, context.Cause(ctx)
+			}
 			return nil, fmt.Errorf("compiling the search client: %v\n%s", err, stderr.String())
 		}
 		if err := os.Rename(tmp, out); err != nil {
@@ -162,16 +167,16 @@ func gzipBest(data []byte) ([]byte, error) {
 	return b.Bytes(), err
 }
 
-func goCommand(args ...string) *exec.Cmd {
+func goCommand(ctx context.Context, args ...string) *exec.Cmd {
 	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
 	if _, err := os.Stat(goBin); err != nil {
 		goBin = "go"
 	}
-	return exec.Command(goBin, args...)
+	return exec.CommandContext(ctx, goBin, args...)
 }
 
 func goEnv(name string) (string, error) {
-	out, err := goCommand("env", name).Output()
+	out, err := goCommand(context.Background(), "env", name).Output()
 	if err != nil {
 		return "", fmt.Errorf("go env %s: %v", name, err)
 	}

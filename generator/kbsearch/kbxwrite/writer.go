@@ -5,6 +5,7 @@
 package kbxwrite
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -66,7 +67,8 @@ func (p *posting) flush() {
 // Build maps and analyzes docs with Bleve (the mapping decides fields,
 // analyzers, term vectors, stored fields and doc values), then writes the
 // index files through out. Document i gets the external id kbx.ExternalID(i).
-func Build(m *mapping.IndexMappingImpl, docs []any, pageSize int, out kbx.Output) (*kbx.Manifest, error) {
+// It stops analysing when ctx is done and returns ctx's error.
+func Build(ctx context.Context, m *mapping.IndexMappingImpl, docs []any, pageSize int, out kbx.Output) (*kbx.Manifest, error) {
 	if pageSize <= 0 {
 		pageSize = kbx.DefaultPageSize
 	}
@@ -137,10 +139,13 @@ func Build(m *mapping.IndexMappingImpl, docs []any, pageSize int, out kbx.Output
 	for k, base := 0, 0; base < len(docs); k, base = k+1, base+chunk {
 		end := min(base+chunk, len(docs))
 		an := bufs[k%2] // the previous chunk's buffer may still be merging
-		par.For(end-base, workers, func(j int) {
+		if err := par.ForContext(ctx, end-base, workers, func(j int) {
 			i := base + j
 			an[j], errs[j] = analyze(m, kbx.ExternalID(uint64(i), digits), docs[i])
-		})
+		}); err != nil {
+			<-merged
+			return nil, err
+		}
 		for i := base; i < end; i++ {
 			if err := errs[i-base]; err != nil {
 				<-merged
