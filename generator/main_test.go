@@ -13,6 +13,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"vepkb/generator/internal/sitetest"
 )
@@ -35,8 +36,8 @@ func TestExitCodes(t *testing.T) {
 		name   string
 		args   []string
 		code   int
-		stdout string
-		stderr string
+		stdout string // what stdout contains; "" means it must be empty
+		stderr string // what stderr contains; "" means it must be empty
 	}{
 		{"no command", nil, 2, "", "Usage:"},
 		{"unknown command", []string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
@@ -61,13 +62,21 @@ func TestExitCodes(t *testing.T) {
 			if code != tt.code {
 				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.code, out, errs)
 			}
-			if !strings.Contains(out, tt.stdout) {
-				t.Errorf("stdout %q lacks %q", out, tt.stdout)
-			}
-			if !strings.Contains(errs, tt.stderr) {
-				t.Errorf("stderr %q lacks %q", errs, tt.stderr)
-			}
+			expectOutput(t, "stdout", out, tt.stdout)
+			expectOutput(t, "stderr", errs, tt.stderr)
 		})
+	}
+}
+
+// expectOutput checks what a command wrote to one stream: want "" means
+// nothing at all, otherwise the output must contain want.
+func expectOutput(t *testing.T, stream, got, want string) {
+	t.Helper()
+	switch {
+	case want == "" && got != "":
+		t.Errorf("%s %q, want nothing", stream, got)
+	case !strings.Contains(got, want):
+		t.Errorf("%s %q lacks %q", stream, got, want)
 	}
 }
 
@@ -149,6 +158,64 @@ func TestBundledSite(t *testing.T) {
 	}
 }
 
+// TestTitlesInAnyScript builds a site with a Cyrillic folder that has no
+// _index.md (its section title comes from the folder name) holding a page
+// with a Cyrillic file name, and a taxonomy with a Cyrillic name: every page
+// must be valid UTF-8 and show the titles with their first letter
+// capitalised.
+func TestTitlesInAnyScript(t *testing.T) {
+	root := testSite(t)
+	config, err := os.ReadFile(filepath.Join(root, "config.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sitetest.Apply(t, root, map[string]string{
+		"config.toml": string(config) + "\n[taxonomies]\ntag = \"tags\"\n\"тег\" = \"теги\"\n",
+		"content/дерадикализация/введение.md": "---\ntitle: Введение\nтеги: [пример]\n---\nТекст.\n",
+	})
+	dest := filepath.Join(t.TempDir(), "public")
+	code, out, errs := runCmd("build", "--source", root, "--dest", dest)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	if want := "warning: content/дерадикализация: folder has no _index.md; using the title \"Дерадикализация\"\n"; errs != want {
+		t.Errorf("stderr %q, want %q", errs, want)
+	}
+	err = filepath.WalkDir(dest, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if !utf8.Valid(data) {
+			t.Errorf("%s: invalid UTF-8", p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for page, want := range map[string][]string{
+		"дерадикализация/index.html":          {"<title>Дерадикализация", "<h1>Дерадикализация</h1>", "Введение"},
+		"дерадикализация/введение/index.html": {"<h1>Введение</h1>", "Дерадикализация"},
+		"теги/index.html":                     {"<title>Теги", "<h1>Теги</h1>", "пример"},
+		"index.html":                          {"Дерадикализация"},
+	} {
+		data, err := os.ReadFile(filepath.Join(dest, filepath.FromSlash(page)))
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		for _, w := range want {
+			if !strings.Contains(string(data), w) {
+				t.Errorf("%s lacks %q", page, w)
+			}
+		}
+	}
+}
+
 // lockedBuffer is a bytes.Buffer safe to read while a command writes to it.
 type lockedBuffer struct {
 	mu sync.Mutex
@@ -212,7 +279,21 @@ func TestServeCommand(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// A broken save is built and reported (the error in the log, the last
+	// good page still served) before the fix is saved.
 	write("---\ntitle: x\nweight: heavy\n---\n")
+	for !strings.Contains(out.String(), "content/guide-b/one.md:3:9: weight: expected an integer") {
+		if time.Now().After(deadline.Add(30 * time.Second)) {
+			t.Fatalf("the broken file was not reported:\n%s", out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !strings.Contains(out.String(), "build failed (1 error; the preview keeps the last good build)") {
+		t.Errorf("no failed rebuild in the log:\n%s", out.String())
+	}
+	if body := get(); !strings.Contains(body, "Plain text.") {
+		t.Errorf("after the broken save the page is not the last good one:\n%s", body)
+	}
 	write("---\ntitle: \"Only chapter\"\n---\nSaved while serving.\n")
 	for !strings.Contains(get(), "Saved while serving.") {
 		if time.Now().After(deadline.Add(30 * time.Second)) {

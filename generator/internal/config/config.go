@@ -7,16 +7,17 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
-	"sort"
+	"slices"
 	"strings"
 
 	toml "github.com/pelletier/go-toml/v2"
 
 	"vepkb/generator/internal/diag"
+	"vepkb/generator/internal/tomldiag"
 )
 
 // FileName is the name of the configuration file in the site root.
@@ -85,8 +86,9 @@ type Search struct {
 	PageSize int `toml:"pageSize"`
 }
 
-// SearchEnabled reports whether the search index is built. It is off by
-// default until the browser client ships (see docs/search.md).
+// SearchEnabled reports whether the search index is built and search is
+// offered ([search] enabled; off by default, on in this project's own
+// config.toml; see docs/search.md).
 func (c *Config) SearchEnabled() bool { return c.Search.Enabled != nil && *c.Search.Enabled }
 
 // Build holds build options.
@@ -111,12 +113,7 @@ func (c *Config) MinifyHTML() bool { return c.Build.MinifyHTML != nil && *c.Buil
 
 // TaxonomyNames returns the plural taxonomy names in a stable order.
 func (c *Config) TaxonomyNames() []string {
-	out := make([]string, 0, len(c.Taxonomies))
-	for _, plural := range c.Taxonomies {
-		out = append(out, plural)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Values(c.Taxonomies))
 }
 
 // Load reads root/config.toml. A missing file is an error.
@@ -136,7 +133,7 @@ func Parse(data []byte) (*Config, error) {
 	var c Config
 	dec := toml.NewDecoder(strings.NewReader(string(data))).DisallowUnknownFields()
 	if err := dec.Decode(&c); err != nil {
-		return nil, tomlError(FileName, data, err, 0)
+		return nil, tomldiag.Error(FileName, data, err, 0)
 	}
 	var list diag.List
 	c.applyDefaults()
@@ -178,7 +175,7 @@ func (c *Config) applyDefaults() {
 }
 
 func (c *Config) validate(data []byte, list *diag.List) {
-	at := func(key string) (int, int) { return KeyPosition(data, key) }
+	at := func(key string) (int, int) { return tomldiag.KeyPosition(data, key) }
 	if strings.TrimSpace(c.Title) == "" {
 		l, col := at("title")
 		list.Add(diag.New(FileName, l, col, "title is required"))
@@ -240,104 +237,6 @@ func (c *Config) SetBaseURL(base string) error {
 	u.RawQuery, u.Fragment = "", ""
 	c.BaseURL, c.Base = base, u
 	return nil
-}
-
-// tomlError converts a go-toml error into a diagnostic. lineOffset is added
-// to reported lines (for TOML front matter inside a Markdown file).
-func tomlError(path string, data []byte, err error, lineOffset int) error {
-	var sme *toml.StrictMissingError
-	if errors.As(err, &sme) {
-		var list diag.List
-		for _, e := range sme.Errors {
-			row, col := e.Position()
-			key := strings.Join(e.Key(), ".")
-			list.Add(diag.New(path, row+lineOffset, col, "unknown key %q", key))
-		}
-		return list.Err()
-	}
-	var de *toml.DecodeError
-	if errors.As(err, &de) {
-		row, col := de.Position()
-		msg := friendlyTOML(de.Error())
-		if k := de.Key(); len(k) > 0 {
-			msg = strings.Join(k, ".") + ": " + msg
-		}
-		return diag.New(path, row+lineOffset, col, "%s", msg)
-	}
-	// Type mismatches from go-toml carry no position; find the key.
-	msg := friendlyTOML(err.Error())
-	line, col := 0, 0
-	if i := strings.Index(msg, "struct field "); i >= 0 {
-		rest := msg[i+len("struct field "):]
-		if j := strings.IndexByte(rest, ' '); j > 0 {
-			field := rest[:j]
-			if k := strings.LastIndexByte(field, '.'); k >= 0 {
-				field = field[k+1:]
-			}
-			line, col = KeyPosition(data, lowerFirst(field))
-		}
-	}
-	if line > 0 {
-		line += lineOffset
-	}
-	return diag.New(path, line, col, "%s", msg)
-}
-
-var tomlTypeErr = regexp.MustCompile(`cannot decode TOML (\w+) into struct field \S+ of type (\S+)`)
-
-// friendlyTOML rewrites go-toml's messages in the words of a site author.
-func friendlyTOML(msg string) string {
-	msg = strings.TrimPrefix(msg, "toml: ")
-	if m := tomlTypeErr.FindStringSubmatch(msg); m != nil {
-		want := strings.TrimPrefix(m[2], "*")
-		switch {
-		case want == "bool":
-			want = "true or false"
-		case strings.HasPrefix(want, "int"):
-			want = "an integer"
-		case want == "string":
-			want = "a string"
-		case strings.HasPrefix(want, "[]"):
-			want = "an array"
-		case strings.HasPrefix(want, "map"), strings.HasPrefix(want, "config."):
-			want = "a table"
-		}
-		return fmt.Sprintf("expected %s, got a TOML %s", want, m[1])
-	}
-	return msg
-}
-
-func lowerFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToLower(s[:1]) + s[1:]
-}
-
-// KeyPosition finds the line and column of the first assignment to key in
-// TOML text ("key = …"), or 0, 0.
-func KeyPosition(data []byte, key string) (int, int) {
-	for i, line := range strings.Split(string(data), "\n") {
-		trimmed := strings.TrimLeft(line, " \t")
-		if !strings.HasPrefix(strings.ToLower(trimmed), strings.ToLower(key)) {
-			continue
-		}
-		rest := strings.TrimLeft(trimmed[len(key):], " \t")
-		if strings.HasPrefix(rest, "=") || strings.HasPrefix(rest, ":") {
-			return i + 1, len(line) - len(trimmed) + 1
-		}
-	}
-	return 0, 0
-}
-
-// DecodeTOML decodes a TOML document into a generic map, reporting errors at
-// path with lineOffset added to line numbers.
-func DecodeTOML(path string, data []byte, lineOffset int) (map[string]any, error) {
-	m := map[string]any{}
-	if err := toml.Unmarshal(data, &m); err != nil {
-		return nil, tomlError(path, data, err, lineOffset)
-	}
-	return m, nil
 }
 
 // AbsURL returns the absolute URL of a site path such as "/guide/chapter/".

@@ -2,8 +2,10 @@
 // decodes front matter, builds the tree of home, guides (sections), chapters
 // and standalone pages, computes URLs, reading order and taxonomies.
 //
-// It knows nothing of Markdown or HTML: later stages fill the Doc of each
-// page (rendered HTML, headings, anchors, links) and use the tree as it is.
+// It does not render Markdown: the markdown stage fills the Doc of each page
+// (rendered HTML, headings, anchors, links) and later stages use the tree as
+// it is. The only HTML it deals in is the type of Doc.HTML and the escaped
+// summaries templates show.
 package content
 
 import (
@@ -13,14 +15,17 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"vepkb/generator/internal/diag"
@@ -468,28 +473,36 @@ func ParsePage(srcPath, rel string, src []byte, taxonomies []string) (*Page, err
 
 // build assembles the tree: sections, URLs, ordering, reading order and taxonomies.
 func (s *Site) build(pages []*Page, opt Options, list *diag.List, warn func(string)) {
-	// Drop drafts, and everything under a draft section.
+	sections, regular := s.sortOut(pages, opt.Drafts)
+	s.folderSections(sections, regular, warn)
+	s.link(sections, regular)
+	assignURLs(s.Home, 0, nil)
+	s.topLevel()
+	s.lookupTables(list)
+	for _, g := range s.Guides {
+		readingOrder(g)
+	}
+	s.buildTaxonomies(opt.Taxonomies)
+}
+
+// sortOut leaves drafts out (unless drafts is set), with everything under
+// a draft section, recording them in s.Drafts, and sorts the other pages
+// out: the home page (synthesised when missing), the section page of each
+// folder (key: the content-relative folder, "." for the home page), and
+// the regular pages.
+func (s *Site) sortOut(pages []*Page, drafts bool) (sections map[string]*Page, regular []*Page) {
 	draftDirs := map[string]bool{}
-	if !opt.Drafts {
+	if !drafts {
 		for _, p := range pages {
 			if p.Kind == KindSection && p.Meta.Draft {
 				draftDirs[path.Dir(p.Rel)] = true
 			}
 		}
 	}
-	underDraft := func(rel string) bool {
-		for d := path.Dir(rel); d != "."; d = path.Dir(d) {
-			if draftDirs[d] {
-				return true
-			}
-		}
-		return false
-	}
-	sections := map[string]*Page{} // content-relative folder → section page
-	var regular []*Page
+	sections = map[string]*Page{}
 	s.Drafts = map[string]bool{}
 	for _, p := range pages {
-		if (!opt.Drafts && p.Meta.Draft) || underDraft(p.Rel) {
+		if (!drafts && p.Meta.Draft) || underDraft(p.Rel, draftDirs) {
 			s.Drafts[p.Rel] = true
 			continue
 		}
@@ -508,29 +521,44 @@ func (s *Site) build(pages []*Page, opt Options, list *diag.List, warn func(stri
 			Meta: &frontmatter.Meta{Title: "Home", Terms: map[string][]string{}, Params: map[string]any{}}, BodyLine: 1}
 		sections["."] = s.Home
 	}
-	// A folder holding pages but no _index.md still becomes a section.
+	return sections, regular
+}
+
+// underDraft reports whether the file rel lies in one of the folders of
+// draft sections.
+func underDraft(rel string, draftDirs map[string]bool) bool {
+	for d := path.Dir(rel); d != "."; d = path.Dir(d) {
+		if draftDirs[d] {
+			return true
+		}
+	}
+	return false
+}
+
+// folderSections makes a section of each folder that holds pages but no
+// _index.md, titled after the folder's name, and warns about it.
+func (s *Site) folderSections(sections map[string]*Page, regular []*Page, warn func(string)) {
 	for _, p := range regular {
 		for d := path.Dir(p.Rel); d != "."; d = path.Dir(d) {
-			if sections[d] == nil {
-				title := strings.ReplaceAll(path.Base(d), "-", " ")
-				if title != "" {
-					title = strings.ToUpper(title[:1]) + title[1:]
-				}
-				sections[d] = &Page{Kind: KindSection, Path: path.Join(s.ContentDir, d), Rel: path.Join(d, "_index.md"),
-					Meta: &frontmatter.Meta{Title: title, Terms: map[string][]string{}, Params: map[string]any{}}, BodyLine: 1}
-				if warn != nil {
-					warn(fmt.Sprintf("%s: folder has no _index.md; using the title %q", path.Join(s.ContentDir, d), title))
-				}
+			if sections[d] != nil {
+				continue
+			}
+			title := upperFirst(strings.ReplaceAll(path.Base(d), "-", " "))
+			sections[d] = &Page{Kind: KindSection, Path: path.Join(s.ContentDir, d), Rel: path.Join(d, "_index.md"),
+				Meta: &frontmatter.Meta{Title: title, Terms: map[string][]string{}, Params: map[string]any{}}, BodyLine: 1}
+			if warn != nil {
+				warn(fmt.Sprintf("%s: folder has no _index.md; using the title %q", path.Join(s.ContentDir, d), title))
 			}
 		}
 	}
+}
+
+// link makes each section a child of its parent folder's section and each
+// regular page a child of its folder's section, and lists every page in
+// s.Pages, sorted by source path.
+func (s *Site) link(sections map[string]*Page, regular []*Page) {
 	all := []*Page{}
-	dirs := make([]string, 0, len(sections))
-	for d := range sections {
-		dirs = append(dirs, d)
-	}
-	sort.Strings(dirs)
-	for _, d := range dirs {
+	for _, d := range slices.Sorted(maps.Keys(sections)) {
 		sec := sections[d]
 		if d != "." {
 			parent := sections[path.Dir(d)]
@@ -546,39 +574,43 @@ func (s *Site) build(pages []*Page, opt Options, list *diag.List, warn func(stri
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].Rel < all[j].Rel })
 	s.Pages = all
+}
 
-	// URLs, depth and guides, top-down.
-	var assign func(p *Page, depth int, guide *Page)
-	assign = func(p *Page, depth int, guide *Page) {
-		p.Depth = depth
-		p.Guide = guide
-		switch {
-		case p.Kind == KindHome:
-			p.URL = "/"
-		default:
-			seg := p.Meta.Slug
-			if seg == "" {
-				base := path.Base(p.Rel)
-				if p.Kind == KindSection {
-					base = path.Base(path.Dir(p.Rel))
-				}
-				seg = segment(strings.TrimSuffix(base, path.Ext(base)))
+// assignURLs sets the URL, depth and guide of p and, in order, of everything
+// under it, top-down (guide: the top-level section p belongs to).
+func assignURLs(p *Page, depth int, guide *Page) {
+	p.Depth = depth
+	p.Guide = guide
+	switch {
+	case p.Kind == KindHome:
+		p.URL = "/"
+	default:
+		seg := p.Meta.Slug
+		if seg == "" {
+			base := path.Base(p.Rel)
+			if p.Kind == KindSection {
+				base = path.Base(path.Dir(p.Rel))
 			}
-			p.URL = p.Parent.URL + seg + "/"
+			seg = segment(strings.TrimSuffix(base, path.Ext(base)))
 		}
-		sortChildren(p.Children)
-		for _, c := range p.Children {
-			g := guide
-			if p.Kind == KindHome {
-				g = nil
-				if c.Kind == KindSection {
-					g = c
-				}
-			}
-			assign(c, depth+1, g)
-		}
+		p.URL = p.Parent.URL + seg + "/"
 	}
-	assign(s.Home, 0, nil)
+	sortChildren(p.Children)
+	for _, c := range p.Children {
+		g := guide
+		if p.Kind == KindHome {
+			g = nil
+			if c.Kind == KindSection {
+				g = c
+			}
+		}
+		assignURLs(c, depth+1, g)
+	}
+}
+
+// topLevel lists the home page's children, in order, as guides (sections)
+// and standalone pages.
+func (s *Site) topLevel() {
 	for _, c := range s.Home.Children {
 		if c.Kind == KindSection {
 			s.Guides = append(s.Guides, c)
@@ -586,8 +618,11 @@ func (s *Site) build(pages []*Page, opt Options, list *diag.List, warn func(stri
 			s.Standalone = append(s.Standalone, c)
 		}
 	}
+}
 
-	// URL collisions and lookup tables.
+// lookupTables fills ByURL and BySource, reporting URLs claimed twice and
+// aliases that are the URL of a page.
+func (s *Site) lookupTables(list *diag.List) {
 	for _, p := range s.Pages {
 		if other, ok := s.ByURL[p.URL]; ok {
 			list.Addf(p.Path, 0, 0, "URL %s is also claimed by %s", p.URL, other.Path)
@@ -604,29 +639,41 @@ func (s *Site) build(pages []*Page, opt Options, list *diag.List, warn func(stri
 			}
 		}
 	}
+}
 
-	// Reading order within each guide: the landing page, then depth-first.
-	for _, g := range s.Guides {
-		var order []*Page
-		var walk func(p *Page)
-		walk = func(p *Page) {
-			order = append(order, p)
-			for _, c := range p.Children {
-				walk(c)
-			}
+// readingOrder links the pages of guide g by Prev and Next: the landing
+// page, then depth-first.
+func readingOrder(g *Page) {
+	order := appendDepthFirst(nil, g)
+	for i, p := range order {
+		if i > 0 {
+			p.Prev = order[i-1]
 		}
-		walk(g)
-		for i, p := range order {
-			if i > 0 {
-				p.Prev = order[i-1]
-			}
-			if i+1 < len(order) {
-				p.Next = order[i+1]
-			}
+		if i+1 < len(order) {
+			p.Next = order[i+1]
 		}
 	}
+}
 
-	s.buildTaxonomies(opt.Taxonomies)
+// appendDepthFirst appends p, then each of its children and what lies under
+// them, in order.
+func appendDepthFirst(order []*Page, p *Page) []*Page {
+	order = append(order, p)
+	for _, c := range p.Children {
+		order = appendDepthFirst(order, c)
+	}
+	return order
+}
+
+// upperFirst returns s with its first letter in title case: the whole first
+// rune, in any script ("дерадикализация" → "Дерадикализация"); letters
+// without case are left as they are.
+func upperFirst(s string) string {
+	r, size := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError {
+		return s
+	}
+	return string(unicode.ToTitle(r)) + s[size:]
 }
 
 // segment turns a file or folder name into a URL path segment.
@@ -673,7 +720,7 @@ func Less(a, b *Page) bool {
 
 func (s *Site) buildTaxonomies(names []string) {
 	for _, name := range names {
-		t := &Taxonomy{Name: name, Title: strings.ToUpper(name[:1]) + name[1:], URL: "/" + segment(name) + "/"}
+		t := &Taxonomy{Name: name, Title: upperFirst(name), URL: "/" + segment(name) + "/"}
 		bySlug := map[string]*Term{}
 		for _, p := range s.Pages {
 			seen := map[string]bool{}

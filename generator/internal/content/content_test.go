@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func write(t *testing.T, root string, files map[string]string) {
@@ -188,5 +189,47 @@ func TestSymlinkLoopDoesNotHang(t *testing.T) {
 	}
 	if len(warnings) == 0 || !strings.Contains(warnings[0], "content/g/loop: symbolic link to a folder is not followed") {
 		t.Errorf("warnings = %v", warnings)
+	}
+}
+
+// TestTitlesFromNames checks the titles made from folder names (a folder
+// without _index.md) and taxonomy names in any script: the first letter is
+// capitalised as a whole rune, never as a byte.
+func TestTitlesFromNames(t *testing.T) {
+	root := t.TempDir()
+	folders := map[string]string{
+		"дерадикализация":    "Дерадикализация",
+		"ωμέγα-φάση":         "Ωμέγα φάση",
+		"التطرف":             "التطرف", // Arabic has no capitals
+		"e\u0301ducation":    "E\u0301ducation",
+		"\u01c6emal":         "\u01c5emal", // dž: title case, not upper case (Ǆ)
+		"\u0301accent-first": "\u0301accent first",
+		"plain-latin":        "Plain latin",
+	}
+	files := map[string]string{"content/_index.md": fm("Home")}
+	for dir := range folders {
+		files["content/guide/"+dir+"/page.md"] = fm("Page")
+	}
+	write(t, root, files)
+	s, err := Load(context.Background(), Options{Root: root, Taxonomies: []string{"теги", "étiquettes", "tags"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for dir, want := range folders {
+		p := s.BySource["guide/"+dir+"/_index.md"]
+		if p == nil {
+			t.Errorf("%s: no section", dir)
+			continue
+		}
+		if !utf8.ValidString(p.Title()) || p.Title() != want {
+			t.Errorf("%s: title %q, want %q", dir, p.Title(), want)
+		}
+	}
+	var got []string
+	for _, tx := range s.Taxonomies {
+		got = append(got, tx.Title)
+	}
+	if want := "Теги,Étiquettes,Tags"; strings.Join(got, ",") != want {
+		t.Errorf("taxonomy titles %q, want %s", got, want)
 	}
 }

@@ -7,9 +7,10 @@ package frontmatter
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"math"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,8 +18,8 @@ import (
 	toml "github.com/pelletier/go-toml/v2"
 	yaml "go.yaml.in/yaml/v3"
 
-	"vepkb/generator/internal/config"
 	"vepkb/generator/internal/diag"
+	"vepkb/generator/internal/tomldiag"
 )
 
 // Format is the front matter syntax.
@@ -168,18 +169,13 @@ func yamlFields(path string, fm []byte, fmLine int) ([]field, error) {
 }
 
 func tomlFields(path string, fm []byte, fmLine int) ([]field, error) {
-	m, err := config.DecodeTOML(path, fm, fmLine-1)
+	m, err := tomldiag.Decode(path, fm, fmLine-1)
 	if err != nil {
 		return nil, err
 	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	out := make([]field, 0, len(keys))
-	for _, k := range keys {
-		line, col := config.KeyPosition(fm, k)
+	out := make([]field, 0, len(m))
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		line, col := tomldiag.KeyPosition(fm, k)
 		if line > 0 {
 			line += fmLine - 1
 		}

@@ -11,18 +11,23 @@ package linkcheck
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"path"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 
 	"vepkb/generator/internal/content"
 	"vepkb/generator/internal/diag"
+	"vepkb/generator/kbsearch/editdist"
 )
 
 // errFailedTarget marks links to files that failed to load.
 var errFailedTarget = errors.New("target failed to load")
+
+// errOutsideSite marks site paths that climb above the site's root.
+var errOutsideSite = errors.New("it points outside the site")
 
 var schemeRE = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.\-]*:`)
 
@@ -75,7 +80,7 @@ func (r *Resolver) Resolve(p *content.Page, dest string, image bool) (string, *c
 		target, fileURL, err = r.bySitePath(unesc)
 	case strings.EqualFold(path.Ext(unesc), ".md"):
 		target, err = r.bySource(p, unesc)
-		if err == errFailedTarget {
+		if errors.Is(err, errFailedTarget) {
 			return "#", nil, nil
 		}
 	default:
@@ -89,7 +94,7 @@ func (r *Resolver) Resolve(p *content.Page, dest string, image bool) (string, *c
 				abs += "/"
 			}
 			target, fileURL, err = r.bySitePath(abs)
-			if err != nil && !strings.Contains(err.Error(), "outside the site") {
+			if err != nil && !errors.Is(err, errOutsideSite) {
 				err = fmt.Errorf("broken link %q: no file %s/%s and no page at %s%s", dest, r.Site.ContentDir, rel, abs, r.suggestURL(content.CleanURL(abs)))
 			}
 		}
@@ -153,7 +158,7 @@ func (r *Resolver) bySitePath(p string) (*content.Page, string, error) {
 		clean += "/"
 	}
 	if strings.HasPrefix(clean, "/../") || clean == "/.." {
-		return nil, "", fmt.Errorf("broken link %q: it points outside the site", p)
+		return nil, "", fmt.Errorf("broken link %q: %w", p, errOutsideSite)
 	}
 	if r.Files[clean] {
 		return nil, clean, nil
@@ -169,7 +174,7 @@ func (r *Resolver) bySitePath(p string) (*content.Page, string, error) {
 }
 
 func (r *Resolver) suggestSource(rel, self string) string {
-	keys := mapKeys(r.Site.BySource)
+	keys := slices.Sorted(maps.Keys(r.Site.BySource))
 	for i, k := range keys {
 		if k == self {
 			keys = append(keys[:i], keys[i+1:]...)
@@ -180,21 +185,16 @@ func (r *Resolver) suggestSource(rel, self string) string {
 }
 
 func (r *Resolver) suggestURL(u string) string {
-	return suggest(mapKeys(r.Site.ByURL), u, "")
+	return suggest(slices.Sorted(maps.Keys(r.Site.ByURL)), u, "")
 }
 
-func mapKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+// maxSuggest is the largest edit distance at which suggest names a candidate.
+const maxSuggest = 3
 
-// suggest returns " (did you mean X?)" for the candidate closest to s, or "".
+// suggest returns " (did you mean X?)" for the candidate closest to s (within
+// maxSuggest edits; the first of equally close ones), or "".
 func suggest(candidates []string, s, prefix string) string {
-	best, bestD := "", 4
+	best, bestD := "", maxSuggest+1
 	for _, k := range candidates {
 		if d := distance(k, s); d < bestD {
 			best, bestD = k, d
@@ -230,34 +230,19 @@ func Check(site *content.Site) []diag.Diagnostic {
 				where = "in " + l.Target.Path
 			}
 			out = append(out, diag.New(p.Path, l.Line, l.Col, "broken anchor %q: no heading or element has id %q %s%s",
-				l.Dest, a, where, suggest(mapKeys(l.Target.Doc.Anchors), a, "#")))
+				l.Dest, a, where, suggest(slices.Sorted(maps.Keys(l.Target.Doc.Anchors)), a, "#")))
 		}
 	}
 	return out
 }
 
-// distance is the Levenshtein distance between a and b, capped for speed:
-// strings whose lengths differ by more than 3 count as far apart.
+// distance is the edit distance between a and b in characters when it is at
+// most maxSuggest (suggest ignores anything farther), capped for speed:
+// strings whose lengths in bytes differ by more than maxSuggest count as far
+// apart.
 func distance(a, b string) int {
-	if d := len(a) - len(b); d > 3 || d < -3 {
-		return 99
+	if d := len(a) - len(b); d > maxSuggest || d < -maxSuggest {
+		return maxSuggest + 1
 	}
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
+	return editdist.Bounded([]rune(a), []rune(b), maxSuggest)
 }

@@ -1,13 +1,41 @@
+// Callouts: GitHub-style alerts. A blockquote whose first line is [!NOTE],
+// [!TIP], [!IMPORTANT], [!WARNING] or [!CAUTION] (any case, optionally
+// followed by a title) becomes an <aside class="callout callout-TYPE"> with a
+// title line; the default title and the aside's label are the translated
+// text of callout.TYPE.
+
 package markdown
 
 import (
 	"bytes"
+	"fmt"
+	"html"
 	"strings"
 
+	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 )
+
+// Callouts is the goldmark extension for callouts: it replaces marked
+// blockquotes with Callout nodes and renders them.
+type Callouts struct {
+	// Text returns the translated text of a key (see Options.Text).
+	Text func(key string, args ...any) string
+}
+
+// Extend implements goldmark.Extender.
+func (e Callouts) Extend(m goldmark.Markdown) {
+	m.Parser().AddOptions(parser.WithASTTransformers(
+		util.Prioritized(calloutTransformer{}, 500),
+	))
+	m.Renderer().AddOptions(renderer.WithNodeRenderers(
+		util.Prioritized(calloutRenderer{text: e.Text}, 100),
+	))
+}
 
 // KindCallout is the node kind of a callout.
 var KindCallout = ast.NewNodeKind("Callout")
@@ -29,13 +57,14 @@ func (n *Callout) Dump(src []byte, level int) {
 	ast.DumpHelper(n, src, level, map[string]string{"Variant": n.Variant, "Title": n.Title}, nil)
 }
 
-// CalloutTypes maps each callout marker to its default title.
-var CalloutTypes = map[string]string{
-	"note":      "Note",
-	"tip":       "Tip",
-	"important": "Important",
-	"warning":   "Warning",
-	"caution":   "Caution",
+// calloutKeys maps each callout marker (syntax, lower case) to the text key
+// of its default title.
+var calloutKeys = map[string]string{
+	"note":      "callout.note",
+	"tip":       "callout.tip",
+	"important": "callout.important",
+	"warning":   "callout.warning",
+	"caution":   "callout.caution",
 }
 
 type calloutTransformer struct{}
@@ -110,8 +139,34 @@ func parseMarker(line []byte) (typ, title string, ok bool) {
 		return "", "", false
 	}
 	typ = strings.ToLower(string(line[2:end]))
-	if _, known := CalloutTypes[typ]; !known {
+	if _, known := calloutKeys[typ]; !known {
 		return "", "", false
 	}
 	return typ, strings.TrimSpace(string(line[end+1:])), true
+}
+
+// calloutRenderer renders Callout nodes.
+type calloutRenderer struct {
+	text func(key string, args ...any) string
+}
+
+// RegisterFuncs implements renderer.NodeRenderer.
+func (r calloutRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(KindCallout, r.render)
+}
+
+func (r calloutRenderer) render(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	n := node.(*Callout)
+	if entering {
+		label := lookup(r.text, calloutKeys[n.Variant])
+		title := n.Title
+		if title == "" {
+			title = label
+		}
+		fmt.Fprintf(w, "<aside class=\"callout callout-%s\" role=\"note\" aria-label=\"%s\">\n<p class=\"callout-title\"><span class=\"callout-icon\" aria-hidden=\"true\"></span>%s</p>\n",
+			n.Variant, html.EscapeString(label), html.EscapeString(title))
+		return ast.WalkContinue, nil
+	}
+	_, _ = w.WriteString("</aside>\n")
+	return ast.WalkContinue, nil
 }

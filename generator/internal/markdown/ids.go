@@ -6,6 +6,8 @@ import (
 
 	"github.com/yuin/goldmark/ast"
 	extast "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 
 	"vepkb/generator/internal/slug"
 )
@@ -61,6 +63,16 @@ func plainText(n ast.Node, src []byte) string {
 	return w.b.String()
 }
 
+// segmentsText returns the source text of segs, concatenated.
+func segmentsText(segs *text.Segments, src []byte) string {
+	var b strings.Builder
+	for i := 0; i < segs.Len(); i++ {
+		seg := segs.At(i)
+		b.Write(seg.Value(src))
+	}
+	return b.String()
+}
+
 // textWriter accumulates text, folding runs of spaces into one and runs of
 // line breaks into one, with nothing leading or trailing.
 type textWriter struct {
@@ -109,4 +121,42 @@ func countWords(s string) int {
 		in = !sp
 	}
 	return n
+}
+
+// prefixIDs puts prefix before the id attribute of every node under doc.
+func prefixIDs(doc ast.Node, prefix string) {
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		if v, ok := n.AttributeString("id"); ok {
+			n.SetAttributeString("id", []byte(prefix+attrString(v)))
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+// footnoteIDPrefixKey is the Document metadata key holding the footnote id
+// prefix of one render.
+const footnoteIDPrefixKey = "vepkb/markdown.footnoteIDPrefix"
+
+// setFootnoteIDPrefix stores the id prefix of doc's footnotes, read by
+// footnoteIDPrefix while doc renders. goldmark writes the prefix as is, so
+// it is stored HTML-escaped, as heading ids are written.
+func setFootnoteIDPrefix(doc ast.Node, prefix string) {
+	if d, ok := doc.(*ast.Document); ok {
+		d.AddMeta(footnoteIDPrefixKey, util.EscapeHTML([]byte(prefix)))
+	}
+}
+
+// footnoteIDPrefix gives goldmark's footnote renderer the prefix of the
+// document n belongs to (none unless setFootnoteIDPrefix set one), so that a
+// single goldmark instance serves every prefix.
+func footnoteIDPrefix(n ast.Node) []byte {
+	d := n.OwnerDocument()
+	if d == nil {
+		return nil
+	}
+	b, _ := d.Meta()[footnoteIDPrefixKey].([]byte)
+	return b
 }

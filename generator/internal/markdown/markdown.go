@@ -1,7 +1,14 @@
 // Package markdown renders page bodies with goldmark and the site's
-// extensions: readable unique heading ids with permalinks, GitHub-style
-// callouts, chroma highlighting with CSS classes, link and image resolution,
-// definition-term anchors, and safe handling of raw HTML.
+// extensions, each a goldmark.Extender in its own file: heading permalinks
+// (heading.go), GitHub-style callouts (callout.go), scrollable table regions
+// (tablewrap.go), chroma highlighting with CSS classes (highlight.go) and
+// sanitised raw HTML (rawhtml.go). Per-render work stays in this file, with
+// helpers in ids.go: readable unique heading and definition-term ids, link
+// and image resolution, and the id prefix and link targets a later stage may
+// choose (RenderWith).
+//
+// The package writes no visible text of its own: labels and default titles
+// come from Options.Text.
 //
 // Besides HTML it extracts what later stages need: headings and the table of
 // contents, text sections for search, the set of anchors, resolved links with
@@ -19,10 +26,7 @@ import (
 	"github.com/yuin/goldmark/extension"
 	extast "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
-	"github.com/yuin/goldmark/renderer"
-	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
-	"github.com/yuin/goldmark/util"
 
 	"vepkb/generator/internal/content"
 	"vepkb/generator/internal/diag"
@@ -33,6 +37,42 @@ type Options struct {
 	Unsafe      bool  // pass raw HTML through (javascript: URLs are still removed)
 	Typographer bool  // smart quotes and dashes
 	TOCLevels   []int // heading levels in the table of contents
+
+	// Text returns the translated text of key, with {name} placeholders
+	// filled from the name, value pairs in args. The keys are
+	// heading.permalink (argument "title"), callout.note, callout.tip,
+	// callout.important, callout.warning, callout.caution and table.scrolls.
+	// The result is plain text (the renderer escapes it). When Text is nil
+	// the key itself is written.
+	Text func(key string, args ...any) string
+}
+
+// lookup returns text's translation of key, or key when text is nil.
+func lookup(text func(key string, args ...any) string, key string, args ...any) string {
+	if text == nil {
+		return key
+	}
+	return text(key, args...)
+}
+
+// RenderOptions let a later stage place a page's HTML in a larger document
+// (a guide's chapters joined for print or PDF). The zero value renders for
+// the page's own URL, exactly as Render.
+type RenderOptions struct {
+	// IDPrefix is put before every id the page's HTML defines: heading and
+	// definition-term ids, explicit {#id}s, footnotes (fn:1) and their
+	// references (fnref:1). Links written as a fragment ("#gp-3-2") are
+	// rewritten to match, and the Doc's Headings, TOC, Sections and Anchors
+	// report the prefixed ids. Ids inside raw HTML are left alone. Links'
+	// Anchor fields stay as written, the target's own (unprefixed) anchor.
+	IDPrefix string
+	// Href, when set, chooses the href of every resolved internal link or
+	// image that is not a same-page fragment: it receives the resolved link
+	// (position, destination as written, target page or nil for a file,
+	// anchor) and the site URL the resolver chose, and returns the href to
+	// write ("#ch3-gp-3-2" for a page in the same joined document, siteURL
+	// otherwise). External links are not passed to it.
+	Href func(l *content.Link, siteURL string) string
 }
 
 // Resolver resolves the destination of a link or image written in page p. It
@@ -53,42 +93,48 @@ type Renderer struct {
 // New returns a Renderer with the given options.
 func New(opts Options) *Renderer {
 	exts := []goldmark.Extender{
-		extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute)), extension.Strikethrough, extension.Linkify, extension.TaskList,
-		extension.Footnote, extension.DefinitionList,
+		// goldmark's
+		extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute)),
+		extension.Strikethrough,
+		extension.Linkify,
+		extension.TaskList,
+		extension.NewFootnote(extension.WithFootnoteIDPrefixFunction(footnoteIDPrefix)),
+		extension.DefinitionList,
+		// ours
+		HeadingPermalinks{Text: opts.Text},
+		Callouts{Text: opts.Text},
+		TableWrapping{Text: opts.Text},
+		Highlighting{},
 	}
 	if opts.Typographer {
 		exts = append(exts, extension.Typographer)
 	}
-	rOpts := []renderer.Option{
-		renderer.WithNodeRenderers(
-			util.Prioritized(&nodeRenderer{unsafe: opts.Unsafe}, 100),
-			util.Prioritized(tableWrapRenderer{}, 100),
-		),
-	}
 	if opts.Unsafe {
-		rOpts = append(rOpts, html.WithUnsafe())
+		exts = append(exts, SafeRawHTML{})
 	}
 	md := goldmark.New(
 		goldmark.WithExtensions(exts...),
-		goldmark.WithParserOptions(
-			parser.WithAttribute(),
-			parser.WithASTTransformers(
-				util.Prioritized(calloutTransformer{}, 500),
-				util.Prioritized(tableWrapTransformer{}, 600),
-			),
-		),
-		goldmark.WithRendererOptions(rOpts...),
+		goldmark.WithParserOptions(parser.WithAttribute()),
 	)
 	return &Renderer{md: md, opts: opts}
 }
 
-// Render converts p.Body to HTML and fills p.Doc. Problems (broken links,
-// duplicate ids) are returned as diagnostics; the page is still rendered.
+// Render converts p.Body to HTML for the page's own URL. Problems (broken
+// links, duplicate ids) are returned as diagnostics; the page is still
+// rendered. It is RenderWith with zero RenderOptions.
 func (r *Renderer) Render(p *content.Page, resolve Resolver) (*content.Doc, []diag.Diagnostic) {
+	return r.RenderWith(p, resolve, RenderOptions{})
+}
+
+// RenderWith is Render with ids prefixed and link targets chosen as o says.
+func (r *Renderer) RenderWith(p *content.Page, resolve Resolver, o RenderOptions) (*content.Doc, []diag.Diagnostic) {
 	src := p.Body
 	doc := r.md.Parser().Parse(text.NewReader(src))
-	st := &state{page: p, src: src, resolve: resolve, opts: r.opts}
+	st := &state{page: p, src: src, resolve: resolve, opts: r.opts, ro: o}
 	st.process(doc)
+	if o.IDPrefix != "" {
+		setFootnoteIDPrefix(doc, o.IDPrefix)
+	}
 
 	var buf bytes.Buffer
 	buf.Grow(len(src) + len(src)/2)
@@ -104,6 +150,7 @@ type state struct {
 	src     []byte
 	resolve Resolver
 	opts    Options
+	ro      RenderOptions
 	doc     content.Doc
 	diags   []diag.Diagnostic
 }
@@ -163,14 +210,14 @@ func (st *state) process(doc ast.Node) {
 				sid = ids.Unique(txt)
 				h.SetAttributeString("id", []byte(sid))
 			}
-			heading := content.Heading{Level: h.Level, ID: sid, Text: txt}
+			heading := content.Heading{Level: h.Level, ID: st.ro.IDPrefix + sid, Text: txt}
 			st.doc.Headings = append(st.doc.Headings, heading)
 			if tocLevel[h.Level] {
 				st.doc.TOC = append(st.doc.TOC, heading)
 			}
 			if h.Level == 2 || h.Level == 3 {
 				flush()
-				cur = &content.Section{ID: sid, Heading: txt, Level: h.Level}
+				cur = &content.Section{ID: st.ro.IDPrefix + sid, Heading: txt, Level: h.Level}
 				continue
 			}
 		}
@@ -208,16 +255,22 @@ func (st *state) process(doc ast.Node) {
 		}
 		return ast.WalkContinue, nil
 	})
-	for _, id := range ids.Used() {
-		st.doc.Anchors[id] = true
-	}
+	reserved := map[string]bool{}
 	for _, r := range ReservedIDs {
-		delete(st.doc.Anchors, r)
+		reserved[r] = true
+	}
+	for _, id := range ids.Used() {
+		if !reserved[id] {
+			st.doc.Anchors[st.ro.IDPrefix+id] = true
+		}
+	}
+	if st.ro.IDPrefix != "" {
+		prefixIDs(doc, st.ro.IDPrefix)
 	}
 	// Footnote anchors.
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if f, ok := n.(*extast.Footnote); ok && entering {
-			st.doc.Anchors[fmt.Sprintf("fn:%d", f.Index)] = true
+			st.doc.Anchors[fmt.Sprintf("%sfn:%d", st.ro.IDPrefix, f.Index)] = true
 		}
 		return ast.WalkContinue, nil
 	})
@@ -251,14 +304,23 @@ func (st *state) link(n ast.Node, dest *[]byte, image bool) {
 		st.errorf(inlineOffset(n, st.src), "%v", err)
 		return
 	}
-	*dest = []byte(u)
 	if l != nil {
 		l.Line, l.Col = diag.LineCol(st.src, max(inlineOffset(n, st.src), 0))
 		l.Line += st.page.BodyLine - 1
 		l.Dest = raw
 		l.Image = image
+		switch {
+		case len(u) > 1 && u[0] == '#':
+			// A same-page fragment: its id carries the prefix.
+			if st.ro.IDPrefix != "" {
+				u = "#" + st.ro.IDPrefix + u[1:]
+			}
+		case st.ro.Href != nil:
+			u = st.ro.Href(l, u)
+		}
 		st.doc.Links = append(st.doc.Links, *l)
 	}
+	*dest = []byte(u)
 }
 
 func truncate(s string, n int) string {

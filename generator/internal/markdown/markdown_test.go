@@ -1,10 +1,15 @@
 package markdown
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
 
 	"vepkb/generator/internal/content"
 	"vepkb/generator/internal/frontmatter"
@@ -15,10 +20,38 @@ func page(body string) *content.Page {
 		Meta: &frontmatter.Meta{Title: "P"}, Body: []byte(body)}
 }
 
+// english is the theme's English text of the package's keys.
+var english = map[string]string{
+	"heading.permalink": "Link to this section: {title}",
+	"callout.note":      "Note",
+	"callout.tip":       "Tip",
+	"callout.important": "Important",
+	"callout.warning":   "Warning",
+	"callout.caution":   "Caution",
+	"table.scrolls":     "Table (scrolls sideways)",
+}
+
+// textFrom returns an Options.Text backed by m, filling {name} placeholders.
+func textFrom(m map[string]string) func(string, ...any) string {
+	return func(key string, args ...any) string {
+		s, ok := m[key]
+		if !ok {
+			return "MISSING " + key
+		}
+		for i := 0; i+1 < len(args); i += 2 {
+			s = strings.ReplaceAll(s, "{"+fmt.Sprint(args[i])+"}", fmt.Sprint(args[i+1]))
+		}
+		return s
+	}
+}
+
 func render(t *testing.T, opts Options, body string, resolve Resolver) (*content.Doc, []string) {
 	t.Helper()
 	if opts.TOCLevels == nil {
 		opts.TOCLevels = []int{2, 3}
+	}
+	if opts.Text == nil {
+		opts.Text = textFrom(english)
 	}
 	doc, ds := New(opts).Render(page(body), resolve)
 	var errs []string
@@ -187,5 +220,160 @@ func TestChromaCSS(t *testing.T) {
 	}
 	if _, err := ChromaCSS("nope", "github-dark"); err == nil {
 		t.Error("unknown style accepted")
+	}
+}
+
+func TestTextTranslated(t *testing.T) {
+	fr := map[string]string{
+		"heading.permalink": "Lien vers « {title} »",
+		"callout.note":      "Remarque",
+		"callout.tip":       "Conseil",
+		"callout.important": "Important",
+		"callout.warning":   "Attention",
+		"callout.caution":   "Prudence",
+		"table.scrolls":     "Tableau (défile \"latéralement\")",
+	}
+	body := "## Pourquoi <b>ça</b> & ça\n\n> [!NOTE]\n> Lire.\n\n> [!WARNING] Titre\n> x\n\n| a |\n|---|\n| 1 |\n"
+	doc, _ := render(t, Options{Text: textFrom(fr)}, body, nil)
+	html := string(doc.HTML)
+	for _, w := range []string{
+		`aria-label="Lien vers « Pourquoi ça &amp; ça »"`,
+		`aria-label="Remarque">`, `</span>Remarque</p>`,
+		`aria-label="Attention">`, `</span>Titre</p>`,
+		`aria-label="Tableau (défile &#34;latéralement&#34;)">`,
+	} {
+		if !strings.Contains(html, w) {
+			t.Errorf("missing %q in\n%s", w, html)
+		}
+	}
+	for _, n := range []string{"Note", "Warning", "Link to", "scrolls"} {
+		if strings.Contains(html, n) {
+			t.Errorf("English %q in\n%s", n, html)
+		}
+	}
+}
+
+func TestTextNilWritesKeys(t *testing.T) {
+	body := "## A\n\n> [!TIP]\n> x\n\n| a |\n|---|\n| 1 |\n"
+	doc, _ := New(Options{}).Render(page(body), nil)
+	html := string(doc.HTML)
+	for _, w := range []string{`aria-label="heading.permalink"`, `aria-label="callout.tip">`, `</span>callout.tip</p>`, `aria-label="table.scrolls"`} {
+		if !strings.Contains(html, w) {
+			t.Errorf("missing %q in\n%s", w, html)
+		}
+	}
+}
+
+func TestRenderWithPrefixAndHref(t *testing.T) {
+	body := "## Intro\n\nSee [below](#gp-3-2), [self](p.md#intro), [other](../o.md#x), [file](img/m.pdf), ![map](img/m.png) and https://example.org.[^1]\n\n" +
+		"### GP 3.2 {#gp-3-2}\n\nTerm\n: Def.\n\n[^1]: Note.\n"
+	p := page(body)
+	other := &content.Page{Rel: "o.md", URL: "/o/"}
+	resolve := func(_ *content.Page, dest string, image bool) (string, *content.Link, error) {
+		if strings.HasPrefix(dest, "https:") {
+			return dest, nil, nil
+		}
+		if strings.HasPrefix(dest, "#") {
+			return dest, &content.Link{Target: p, Anchor: dest[1:]}, nil
+		}
+		switch dest {
+		case "p.md#intro":
+			return "/g/p/#intro", &content.Link{Target: p, Anchor: "intro"}, nil
+		case "../o.md#x":
+			return "/o/#x", &content.Link{Target: other, Anchor: "x"}, nil
+		}
+		return "/g/" + dest, &content.Link{}, nil
+	}
+	var got []string
+	href := func(l *content.Link, siteURL string) string {
+		got = append(got, fmt.Sprintf("%s|%s|%v|%d", l.Dest, siteURL, l.Image, l.Line))
+		switch {
+		case l.Target == p:
+			return "#c2-" + l.Anchor
+		case l.Target == other:
+			return "#c3-" + l.Anchor
+		}
+		return "https://kb.example" + siteURL
+	}
+	r := New(Options{Text: textFrom(english), TOCLevels: []int{2, 3}})
+	doc, ds := r.RenderWith(p, resolve, RenderOptions{IDPrefix: "c2-", Href: href})
+	if len(ds) > 0 {
+		t.Fatal(ds)
+	}
+	html := string(doc.HTML)
+	for _, w := range []string{
+		`<h2 id="c2-intro">Intro <a class="anchor" href="#c2-intro"`,
+		`<h3 id="c2-gp-3-2">`, `href="#c2-gp-3-2"`,
+		`<a href="#c2-gp-3-2">below</a>`, `<a href="#c2-intro">self</a>`, `<a href="#c3-x">other</a>`,
+		`<a href="https://kb.example/g/img/m.pdf">file</a>`, `<img src="https://kb.example/g/img/m.png" alt="map">`,
+		`<a href="https://example.org">`,
+		`<dt id="c2-term">`,
+		`<sup id="c2-fnref:1"><a href="#c2-fn:1"`, `<li id="c2-fn:1">`, `<a href="#c2-fnref:1" class="footnote-backref"`,
+	} {
+		if !strings.Contains(html, w) {
+			t.Errorf("missing %q in\n%s", w, html)
+		}
+	}
+	if regexp.MustCompile(`(id|href)="#?(intro|gp-3-2|term|fn:1|fnref:1)"`).MatchString(html) {
+		t.Errorf("unprefixed id or link in\n%s", html)
+	}
+	if want := "p.md#intro|/g/p/#intro|false|7 ../o.md#x|/o/#x|false|7 img/m.pdf|/g/img/m.pdf|false|7 img/m.png|/g/img/m.png|true|7"; strings.Join(got, " ") != want {
+		t.Errorf("Href calls = %q\nwant %q", strings.Join(got, " "), want)
+	}
+	var ids []string
+	for _, h := range doc.Headings {
+		ids = append(ids, h.ID)
+	}
+	for _, h := range doc.TOC {
+		ids = append(ids, h.ID)
+	}
+	for _, s := range doc.Sections {
+		ids = append(ids, s.ID)
+	}
+	if strings.Join(ids, ",") != "c2-intro,c2-gp-3-2,c2-intro,c2-gp-3-2,c2-intro,c2-gp-3-2" {
+		t.Errorf("heading, TOC and section ids = %v", ids)
+	}
+	for _, a := range []string{"c2-intro", "c2-gp-3-2", "c2-term", "c2-fn:1"} {
+		if !doc.Anchors[a] {
+			t.Errorf("anchor %q missing from %v", a, doc.Anchors)
+		}
+	}
+	if len(doc.Anchors) != 4 {
+		t.Errorf("anchors = %v", doc.Anchors)
+	}
+	if doc.Links[0].Anchor != "gp-3-2" {
+		t.Errorf("link anchor = %q, want the target's own", doc.Links[0].Anchor)
+	}
+
+	// The same Renderer without options renders as Render, also afterwards.
+	plain, _ := r.Render(page(body), resolve)
+	zero, _ := r.RenderWith(page(body), resolve, RenderOptions{})
+	if plain.HTML != zero.HTML || strings.Contains(string(plain.HTML), "c2-") || !strings.Contains(string(plain.HTML), `<li id="fn:1">`) {
+		t.Errorf("zero options differ from Render:\n%s\n%s", plain.HTML, zero.HTML)
+	}
+}
+
+// Each extension works on its own in a plain goldmark instance.
+func TestExtendersStandalone(t *testing.T) {
+	text := textFrom(english)
+	tests := []struct {
+		ext  goldmark.Extender
+		body string
+		want string
+	}{
+		{Callouts{Text: text}, "> [!TIP]\n> x\n", `<aside class="callout callout-tip" role="note" aria-label="Tip">`},
+		{TableWrapping{Text: text}, "| a |\n|---|\n| 1 |\n", `<div class="table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways)">` + "\n<table>"},
+		{Highlighting{}, "```go\nvar x\n```\n", `<div class="highlight" data-lang="go">`},
+		{SafeRawHTML{}, "<b onclick=\"x()\">b</b>\n", `<b data-blocked-on="x()">b</b>`},
+	}
+	for _, tt := range tests {
+		md := goldmark.New(goldmark.WithExtensions(extension.Table, tt.ext))
+		var b bytes.Buffer
+		if err := md.Convert([]byte(tt.body), &b); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), tt.want) {
+			t.Errorf("%T: missing %q in\n%s", tt.ext, tt.want, b.String())
+		}
 	}
 }

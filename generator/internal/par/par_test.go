@@ -3,8 +3,6 @@ package par
 import (
 	"context"
 	"errors"
-	"fmt"
-	"strings"
 	"sync/atomic"
 	"testing"
 )
@@ -58,7 +56,7 @@ func TestForRaisesPanicInCaller(t *testing.T) {
 		if r == nil {
 			t.Fatal("no panic reached the caller")
 		}
-		if !strings.Contains(fmt.Sprint(r), "boom 7") {
+		if wp, ok := r.(*workerPanic); !ok || wp.value != "boom 7" {
 			t.Errorf("panic %v does not carry the worker's value", r)
 		}
 	}()

@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"vepkb/generator/internal/browsertest"
+	"vepkb/generator/internal/incremental"
 	"vepkb/generator/internal/site"
 )
 
@@ -97,7 +98,7 @@ func TestMemoryOverEditsCorpus(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer os.WriteFile(file, orig, 0o644)
-	s := site.NewSession(site.Options{Root: root, Dest: filepath.Join(t.TempDir(), "out")})
+	s := incremental.NewSession(site.Options{Root: root, Dest: filepath.Join(t.TempDir(), "out")})
 	if _, err := s.Rebuild(nil); err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"vepkb/generator/internal/diag"
+	"vepkb/generator/internal/incremental"
 	"vepkb/generator/internal/livereload"
 	"vepkb/generator/internal/server"
 	"vepkb/generator/internal/site"
@@ -38,7 +39,7 @@ type Server struct {
 	opt     Options
 	base    string
 	tmp     string
-	session *site.Session
+	session *incremental.Session
 	hub     *livereload.Hub
 	watcher *watch.Watcher
 	http    *http.Server
@@ -67,7 +68,7 @@ func Start(opt Options) (*Server, error) {
 	so := opt.Site
 	so.Dest = filepath.Join(tmp, "site")
 	so.BaseURL = s.base
-	s.session = site.NewSession(so)
+	s.session = incremental.NewSession(so)
 
 	root, err := filepath.Abs(so.Root)
 	if err != nil {
@@ -76,7 +77,7 @@ func Start(opt Options) (*Server, error) {
 	}
 	s.watcher, err = watch.New(watch.Options{
 		Dirs: []string{so.ContentPath(), filepath.Join(root, "themes"), filepath.Join(root, "layouts"),
-			filepath.Join(root, "assets"), filepath.Join(root, "static")},
+			filepath.Join(root, "assets"), filepath.Join(root, "static"), filepath.Join(root, "i18n")},
 		Files: []string{filepath.Join(root, "config.toml")},
 		Skip:  []string{filepath.Join(root, "public")},
 		Quiet: opt.Quiet,
@@ -134,7 +135,8 @@ func (s *Server) Dest() string { return s.session.Dest() }
 // Hub returns the live-reload hub.
 func (s *Server) Hub() *livereload.Hub { return s.hub }
 
-// Done is closed when the server stops by itself; Err then tells why.
+// Wait blocks until ctx is done (it then returns nil) or the HTTP server
+// stops by itself (it returns why, or nil when it was closed).
 func (s *Server) Wait(ctx context.Context) error {
 	select {
 	case <-ctx.Done():

@@ -3,7 +3,6 @@ package render
 import (
 	"context"
 	"encoding/xml"
-	"fmt"
 	"html/template"
 	"sort"
 	"strings"
@@ -169,23 +168,16 @@ func Site(ctx context.Context, site *content.Site, cfg *config.Config, theme *Th
 				Permalink: cfg.AbsURL(p.URL), Target: cfg.RelURL(p.URL)})
 		}
 	}
-	for _, t := range site.Taxonomies {
-		home := Crumb{Title: site.Home.Title(), URL: "/"}
-		page("taxonomy", &Data{Site: sd, Kind: "taxonomy", Taxonomy: t, Title: t.Title,
-			Description: fmt.Sprintf("%s used in %s", t.Title, cfg.Title),
-			URL:         t.URL, Permalink: cfg.AbsURL(t.URL), Breadcrumbs: []Crumb{home}})
-		for _, term := range t.Terms {
-			page("term", &Data{Site: sd, Kind: "term", Taxonomy: t, Term: term, Title: term.Name,
-				Description: fmt.Sprintf("Pages in %s: %s", strings.ToLower(t.Title), term.Name),
-				URL:         term.URL, Permalink: cfg.AbsURL(term.URL),
-				Breadcrumbs: []Crumb{home, {Title: t.Title, URL: t.URL}}})
+	g := &Gen{Site: site, Config: cfg, Strings: theme.Strings, Data: sd}
+	for i := range Outputs {
+		o := &Outputs[i]
+		if o.Pages == nil || !o.made(cfg, theme) {
+			continue
+		}
+		for _, d := range o.Pages(g) {
+			page(o.Layout, d)
 		}
 	}
-	if sd.Search.Index != "" {
-		page("search", &Data{Site: sd, Kind: "search", Title: "Search", URL: "/search/", Permalink: cfg.AbsURL("/search/"),
-			Description: "Search the " + cfg.Title, Breadcrumbs: []Crumb{{Title: site.Home.Title(), URL: "/"}}})
-	}
-	page("404", &Data{Site: sd, Kind: "404", Title: "Page not found", URL: "/404.html", Permalink: cfg.AbsURL("/404.html")})
 
 	var list diag.List
 	run(ctx, jobs, opt.Workers, &list)
@@ -194,22 +186,15 @@ func Site(ctx context.Context, site *content.Site, cfg *config.Config, theme *Th
 	}
 
 	// Site-wide files.
-	if cfg.SitemapEnabled() {
-		if err := w.WriteFile("sitemap.xml", Sitemap(site, cfg)); err != nil {
-			list.Add(diag.New("sitemap.xml", 0, 0, "%v", err))
+	for i := range Outputs {
+		o := &Outputs[i]
+		if o.Pages != nil || !o.made(cfg, theme) {
+			continue
 		}
-	}
-	if cfg.FeedEnabled() {
-		if err := w.WriteFile("atom.xml", Feed(site, cfg)); err != nil {
-			list.Add(diag.New("atom.xml", 0, 0, "%v", err))
+		rel := strings.TrimPrefix(o.Path, "/")
+		if err := w.WriteFile(rel, o.Bytes(g)); err != nil {
+			list.Add(diag.New(rel, 0, 0, "%v", err))
 		}
-	}
-	robots := "User-agent: *\nAllow: /\n"
-	if cfg.SitemapEnabled() {
-		robots += "Sitemap: " + cfg.AbsURL("/sitemap.xml") + "\n"
-	}
-	if err := w.WriteFile("robots.txt", []byte(robots)); err != nil {
-		list.Add(diag.New("robots.txt", 0, 0, "%v", err))
 	}
 	for _, a := range theme.Assets() {
 		if err := w.WriteFile(strings.TrimPrefix(a.URL, "/"), a.Data); err != nil {
@@ -351,25 +336,4 @@ func Feed(site *content.Site, cfg *config.Config) []byte {
 	}
 	out, _ := xml.MarshalIndent(f, "", "  ")
 	return append([]byte(xml.Header), append(out, '\n')...)
-}
-
-// GeneratedURLs lists the site paths the renderer makes besides content pages.
-func GeneratedURLs(site *content.Site, cfg *config.Config) map[string]bool {
-	m := map[string]bool{"/404.html": true, "/robots.txt": true}
-	if cfg.SearchEnabled() {
-		m["/search/"] = true
-	}
-	if cfg.SitemapEnabled() {
-		m["/sitemap.xml"] = true
-	}
-	if cfg.FeedEnabled() {
-		m["/atom.xml"] = true
-	}
-	for _, t := range site.Taxonomies {
-		m[t.URL] = true
-		for _, term := range t.Terms {
-			m[term.URL] = true
-		}
-	}
-	return m
 }

@@ -14,10 +14,12 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -31,11 +33,13 @@ import (
 	"github.com/tdewolff/minify/v2/svg"
 
 	"vepkb/generator/internal/config"
+	"vepkb/generator/internal/content"
 	"vepkb/generator/internal/diag"
+	"vepkb/generator/internal/i18n"
+	"vepkb/generator/internal/tomldiag"
 )
 
 // Kinds of layout, one template file each.
-var layoutKinds = []string{"home", "section", "page", "taxonomy", "term", "404", "alias", "search"}
 
 // Theme is a loaded theme: parsed templates and processed assets.
 type Theme struct {
@@ -50,6 +54,9 @@ type Theme struct {
 	// Static maps output site paths to source files from the theme's and the
 	// site's static folders (the site's win).
 	Static map[string]string
+	// Strings are the visible words of the theme in the site's language,
+	// from the theme's i18n/ folder and the site's (the site's win).
+	Strings *i18n.Strings
 }
 
 // Asset is a processed asset.
@@ -72,7 +79,7 @@ func LoadTheme(root string, cfg *config.Config, extra Extra) (*Theme, error) {
 	if st, err := os.Stat(themeDir); err != nil || !st.IsDir() {
 		l, c := 0, 0
 		if data, err := os.ReadFile(filepath.Join(root, config.FileName)); err == nil {
-			l, c = config.KeyPosition(data, "theme")
+			l, c = tomldiag.KeyPosition(data, "theme")
 		}
 		return nil, diag.New(config.FileName, l, c, "theme %q not found: no folder themes/%s", cfg.Theme, cfg.Theme)
 	}
@@ -84,6 +91,16 @@ func LoadTheme(root string, cfg *config.Config, extra Extra) (*Theme, error) {
 	t := &Theme{cfg: cfg, root: root, minifier: m, assets: map[string]Asset{}, Static: map[string]string{}}
 
 	var list diag.List
+	strs, err := i18n.Load([]string{filepath.Join(themeDir, "i18n"), filepath.Join(root, "i18n")}, cfg.LanguageCode,
+		func(p string) string { return relTo(root, p) })
+	if err != nil {
+		if ds := diag.As(err); ds != nil {
+			list.Add(ds...)
+		} else {
+			list.Addf(relTo(root, filepath.Join(themeDir, "i18n")), 0, 0, "%v", err)
+		}
+	}
+	t.Strings = strs
 	if err := t.loadAssets(root, themeDir, extra, &list); err != nil {
 		return nil, err
 	}
@@ -119,12 +136,7 @@ func (t *Theme) loadAssets(root, themeDir string, extra Extra, list *diag.List) 
 	for _, dir := range []string{filepath.Join(themeDir, "assets"), filepath.Join(root, "assets")} {
 		collectFiles(dir, func(rel, src string) { sources[rel] = src })
 	}
-	names := make([]string, 0, len(sources))
-	for n := range sources {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(sources)) {
 		data, err := os.ReadFile(sources[name])
 		if err != nil {
 			list.Addf(relTo(root, sources[name]), 0, 0, "%v", err)
@@ -195,7 +207,7 @@ func (t *Theme) TemplateError(err error) diag.Diagnostic {
 }
 
 func templateError(err error) diag.Diagnostic {
-	if d, ok := err.(diag.Diagnostic); ok {
+	if d, ok := errors.AsType[diag.Diagnostic](err); ok {
 		return d
 	}
 	msg := err.Error()
@@ -213,6 +225,29 @@ func templateError(err error) diag.Diagnostic {
 	}
 	return diag.New("layouts", 0, 0, "%s", msg)
 }
+
+// layout is a layout the theme may provide.
+type layout struct {
+	name     string
+	optional bool
+}
+
+// layouts are the layouts of content pages (required) and of Outputs.
+func layouts() []layout {
+	var out []layout
+	for _, name := range ContentLayouts {
+		out = append(out, layout{name, false})
+	}
+	for _, o := range Outputs {
+		if o.Layout != "" {
+			out = append(out, layout{o.Layout, o.Optional})
+		}
+	}
+	return out
+}
+
+// HasLayout reports whether the theme (or the site) provides the layout.
+func (t *Theme) HasLayout(name string) bool { return t.templates[name] != nil }
 
 func (t *Theme) loadTemplates(root, themeDir string, list *diag.List) {
 	// name ("partials/head.html") → file path; the site's layouts/ override.
@@ -252,10 +287,13 @@ func (t *Theme) loadTemplates(root, themeDir string, list *diag.List) {
 			t.base = b
 		}
 	}()
-	for _, kind := range layoutKinds {
+	for _, l := range layouts() {
+		kind := l.name
 		src, ok := files[kind+".html"]
 		if !ok {
-			list.Addf(relTo(root, filepath.Join(themeDir, "layouts", kind+".html")), 0, 0, "layout missing: every theme needs %s.html", kind)
+			if !l.optional {
+				list.Addf(relTo(root, filepath.Join(themeDir, "layouts", kind+".html")), 0, 0, "layout missing: every theme needs %s.html", kind)
+			}
 			continue
 		}
 		tpl, err := base.Clone()
@@ -316,20 +354,17 @@ func (t *Theme) funcs() template.FuncMap {
 			return cfg.RelURL(a.URL), nil
 		},
 		"integrity": func(name string) string { return t.assets[name].Integrity },
-		"date": func(layout string, tm time.Time) string {
-			if tm.IsZero() {
-				return ""
-			}
-			return tm.Format(layout)
-		},
-		"isoDate": func(tm time.Time) string { return tm.Format("2006-01-02") },
-		"readingMinutes": func(words int) int {
-			m := (words + 199) / 200
-			if m < 1 {
-				m = 1
-			}
-			return m
-		},
+		// T returns the theme's text for key in the site's language, with
+		// {name} placeholders filled from name, value pairs ("count" picks
+		// the plural form). It escapes like any text; pipe it to safeHTML
+		// for strings that hold markup.
+		"T": func(key string, args ...any) (string, error) { return t.Strings.T(key, args...) },
+		// safeHTML marks the theme's own markup as safe HTML.
+		"safeHTML": func(s string) template.HTML { return template.HTML(s) },
+		// date formats a date with the language's month names and order.
+		"date":           func(tm time.Time) string { return t.Strings.Date(tm) },
+		"isoDate":        func(tm time.Time) string { return tm.Format("2006-01-02") },
+		"readingMinutes": content.ReadingMinutes,
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {
 				return nil, errors.New("dict needs key and value pairs")

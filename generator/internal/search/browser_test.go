@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -24,18 +25,30 @@ func browser(t *testing.T) (context.Context, context.CancelFunc) {
 	return browsertest.New(t, 90*time.Second)
 }
 
-// builtSite builds the repository's knowledge base (with search) once.
+var (
+	siteOnce sync.Once
+	siteDest string
+	siteErr  error
+)
+
+// builtSite builds the repository's knowledge base (with search) once per
+// process, into the shared folder; the tests only read it.
 func builtSite(t *testing.T) string {
 	t.Helper()
-	root, _ := filepath.Abs("../../..")
-	dest := filepath.Join(t.TempDir(), "public")
-	if _, err := site.Build(context.Background(), site.Options{Root: root, Dest: dest}); err != nil {
-		t.Fatal(err)
+	siteOnce.Do(func() {
+		root, _ := filepath.Abs("../../..")
+		dest := filepath.Join(shared, "public")
+		_, siteErr = site.Build(context.Background(), site.Options{Root: root, Dest: dest})
+		siteDest = dest
+	})
+	if siteErr != nil {
+		t.Fatal(siteErr)
 	}
-	if _, err := os.Stat(filepath.Join(dest, "search", "index.html")); err != nil {
-		t.Fatal("search page not built: is [search] enabled in config.toml?")
+	// Checked on every call: the site must still be there for each test.
+	if _, err := os.Stat(filepath.Join(siteDest, "search", "index.html")); err != nil {
+		t.Fatalf("search page not built (is [search] enabled in config.toml?): %v", err)
 	}
-	return dest
+	return siteDest
 }
 
 // page wraps a browser tab for short test steps.

@@ -4,8 +4,8 @@ import (
 	"context"
 
 	"vepkb/generator/internal/content"
+	"vepkb/generator/internal/search/kbxwrite"
 	"vepkb/generator/kbsearch/kbx"
-	"vepkb/generator/kbsearch/kbxwrite"
 	"vepkb/generator/kbsearch/schema"
 )
 

@@ -9,9 +9,9 @@ import (
 	"testing"
 
 	"vepkb/generator/internal/search"
+	"vepkb/generator/internal/search/kbxwrite"
+	"vepkb/generator/internal/search/wasmclient"
 	"vepkb/generator/internal/site"
-	"vepkb/generator/internal/wasmclient"
-	"vepkb/generator/kbsearch/kbxwrite"
 )
 
 // TestClientUnderNode runs the WebAssembly client's own Go tests under

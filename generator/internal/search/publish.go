@@ -1,4 +1,4 @@
-package site
+package search
 
 import (
 	"bytes"
@@ -12,16 +12,34 @@ import (
 
 	"github.com/andybalholm/brotli"
 
+	"vepkb/generator/internal/config"
+	"vepkb/generator/internal/content"
 	"vepkb/generator/internal/diag"
 	"vepkb/generator/internal/par"
 	"vepkb/generator/internal/render"
-	"vepkb/generator/internal/search"
-	"vepkb/generator/internal/wasmclient"
-	"vepkb/generator/kbsearch/kbxwrite"
+	"vepkb/generator/internal/search/kbxwrite"
+	"vepkb/generator/internal/search/wasmclient"
 )
 
-// SearchDir is the output folder of the search index.
-const SearchDir = "search-index/"
+// Dir is the output folder of the search index.
+const Dir = "search-index/"
+
+// PreviewFiles are the fixed names of the search files in previews.
+var PreviewFiles = render.SearchFiles{
+	Index:   "/" + Dir + "index.json",
+	Engine:  "/assets/search/engine.wasm",
+	Runtime: "/assets/search/wasm_exec.js",
+}
+
+// PublishOptions control Publish.
+type PublishOptions struct {
+	Workers int                  // parallel compression
+	Logf    func(string, ...any) // progress notes (may be nil)
+	// Preview uses fixed names (PreviewFiles) and writes no compressed
+	// copies: pages then do not change when the index does, and the local
+	// preview server has no use for compression.
+	Preview bool
+}
 
 // Compression levels of pre-compressed index files. Up to largeIndex bytes
 // the index is compressed hard (brotli 9 is within a few per cent of 11 at a
@@ -34,13 +52,12 @@ const (
 	brotliLarge, gzLarge = 4, gzip.BestSpeed
 )
 
-// buildSearch indexes the site and writes the index files and the search
-// engine, each with .gz and .br beside it. It returns their site paths.
-//
-// A preview build uses fixed names (previewSearchFiles) and writes no
-// compressed copies: pages then do not change when the index does, and the
-// local preview server has no use for compression.
-func buildSearch(ctx context.Context, l *Loaded, w render.Writer, workers int, logf func(string, ...any), preview bool) (render.SearchFiles, []diag.Diagnostic) {
+// Publish indexes the site and writes the index files and the search engine
+// through w, each with .gz and .br beside it (but see PublishOptions.Preview).
+// It returns their site paths. It stops when ctx is done (the caller reports
+// why).
+func Publish(ctx context.Context, site *content.Site, cfg *config.Config, w render.Writer, o PublishOptions) (render.SearchFiles, []diag.Diagnostic) {
+	workers, logf, preview := o.Workers, o.Logf, o.Preview
 	var sf render.SearchFiles
 	engine, err := buildEngine(ctx, logf)
 	if err != nil {
@@ -52,7 +69,7 @@ func buildSearch(ctx context.Context, l *Loaded, w render.Writer, workers int, l
 	sf.Engine = "/assets/search/engine." + shortHash(engine.Wasm) + ".wasm"
 	sf.Runtime = "/assets/search/wasm_exec." + shortHash(engine.WasmExec) + ".js"
 	if preview {
-		sf = previewSearchFiles
+		sf = PreviewFiles
 		for _, f := range []struct {
 			rel  string
 			data []byte
@@ -86,7 +103,7 @@ func buildSearch(ctx context.Context, l *Loaded, w render.Writer, workers int, l
 	}
 	var mu sync.Mutex
 	var files []file
-	man, _, err := search.Build(ctx, l.Content, l.Config.Base.Path, l.Config.Search.PageSize, func(name string, data []byte) error {
+	man, _, err := Build(ctx, site, cfg.Base.Path, cfg.Search.PageSize, func(name string, data []byte) error {
 		mu.Lock()
 		files = append(files, file{name, data})
 		mu.Unlock()
@@ -98,7 +115,7 @@ func buildSearch(ctx context.Context, l *Loaded, w render.Writer, workers int, l
 		}
 		return sf, []diag.Diagnostic{diag.New("search index", 0, 0, "%v", err)}
 	}
-	man.Extra = map[string]any{"synonyms": l.Config.Search.Synonyms}
+	man.Extra = map[string]any{"synonyms": cfg.Search.Synonyms}
 	name, data, err := kbxwrite.MarshalManifest(man)
 	if err != nil {
 		return sf, []diag.Diagnostic{diag.New("search index", 0, 0, "%v", err)}
@@ -118,20 +135,20 @@ func buildSearch(ctx context.Context, l *Loaded, w render.Writer, workers int, l
 	}
 	_ = par.ForContext(ctx, len(files), workers, func(i int) {
 		f := files[i]
-		list.Guard(SearchDir+f.name, func() {
+		list.Guard(Dir+f.name, func() {
 			if preview {
-				if err := w.WriteFile(SearchDir+f.name, f.data); err != nil {
-					list.Addf(SearchDir+f.name, 0, 0, "%v", err)
+				if err := w.WriteFile(Dir+f.name, f.data); err != nil {
+					list.Addf(Dir+f.name, 0, 0, "%v", err)
 				}
 				return
 			}
-			if err := writeCompressed(w, SearchDir+f.name, f.data, br, gz); err != nil {
-				list.Addf(SearchDir+f.name, 0, 0, "%v", err)
+			if err := writeCompressed(w, Dir+f.name, f.data, br, gz); err != nil {
+				list.Addf(Dir+f.name, 0, 0, "%v", err)
 			}
 		})
 	})
 	if !preview {
-		sf.Index = "/" + SearchDir + name
+		sf.Index = "/" + Dir + name
 	}
 	return sf, list.Sorted()
 }

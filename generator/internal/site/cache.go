@@ -5,13 +5,16 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"reflect"
+	"slices"
 	"sync"
 
 	"vepkb/generator/internal/config"
 	"vepkb/generator/internal/content"
 	"vepkb/generator/internal/diag"
 	"vepkb/generator/internal/frontmatter"
+	"vepkb/generator/internal/i18n"
 	"vepkb/generator/internal/render"
 )
 
@@ -39,6 +42,24 @@ type Cache struct {
 	changed map[string]bool
 }
 
+// Only tells the next load that only the content files in changed
+// (relative to the content folder) may have changed since the last one: the
+// configuration and theme of the last good load are used again and no other
+// content file is read.
+func (c *Cache) Only(changed map[string]bool) {
+	c.reuseTheme, c.changed = true, changed
+}
+
+// All tells the next load to read everything again (the cache still spares
+// re-parsing files whose bytes did not change).
+func (c *Cache) All() {
+	c.reuseTheme, c.changed = false, nil
+}
+
+// ForgetTheme drops the cached configuration and theme: after a failed
+// build the error may be in them, so the next load reads them again.
+func (c *Cache) ForgetTheme() { c.theme = nil }
+
 type docEntry struct {
 	page  pageKey
 	doc   *content.Doc
@@ -58,29 +79,26 @@ func keyOf(p *content.Page) pageKey {
 	return pageKey{url: p.URL, path: p.Path, meta: p.Meta, bodyLine: p.BodyLine, body: p.Body}
 }
 
-// sameMeta reports whether two front matters are equal. A file parsed once
+// SameMeta reports whether two front matters are equal. A file parsed once
 // shares its Meta between builds, so the common case is one comparison.
-func sameMeta(a, b *frontmatter.Meta) bool {
-	return a == b || (a != nil && b != nil && fmt.Sprint(*a) == fmt.Sprint(*b))
+func SameMeta(a, b *frontmatter.Meta) bool {
+	return a == b || (a != nil && b != nil && reflect.DeepEqual(*a, *b))
 }
 
-// linkEnv hashes everything link resolution can see: the Markdown settings,
+// linkEnv hashes everything a page's Markdown output depends on besides the
+// page: the theme's strings (permalink labels, callout titles), and what link
+// resolution can see: the Markdown settings,
 // the URL of every page by source, drafts and failed files, static files and
 // generated pages.
-func linkEnv(cfg *config.Config, site *content.Site, files, generated map[string]bool) [32]byte {
+func linkEnv(cfg *config.Config, strs *i18n.Strings, site *content.Site, files, generated map[string]bool) [32]byte {
 	h := sha256.New()
-	fmt.Fprintf(h, "%v\x00%v\x00%v\x00%s\x00", cfg.Markup, cfg.Typographer(), cfg.Base.Path, site.ContentDir)
+	fmt.Fprintf(h, "%v\x00%v\x00%v\x00%s\x00%s\x00", cfg.Markup, cfg.Typographer(), cfg.Base.Path, site.ContentDir, strs.Fingerprint())
 	for _, p := range site.Pages {
 		fmt.Fprintf(h, "p%s\x00%s\x00", p.Rel, p.URL)
 	}
 	for _, set := range []map[string]bool{site.Drafts, site.Failed, files, generated} {
-		keys := make([]string, 0, len(set))
-		for k := range set {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
 		io.WriteString(h, "\x01")
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(set)) {
 			io.WriteString(h, k+"\x00")
 		}
 	}
@@ -109,7 +127,7 @@ func (c *Cache) doc(p *content.Page, site *content.Site) (*content.Doc, []diag.D
 	e, ok := c.docs[p.Rel]
 	c.mu.Unlock()
 	k := keyOf(p)
-	if !ok || e.page.url != k.url || e.page.path != k.path || !sameMeta(e.page.meta, k.meta) || e.page.bodyLine != k.bodyLine || !bytes.Equal(e.page.body, k.body) {
+	if !ok || e.page.url != k.url || e.page.path != k.path || !SameMeta(e.page.meta, k.meta) || e.page.bodyLine != k.bodyLine || !bytes.Equal(e.page.body, k.body) {
 		return nil, nil, false
 	}
 	d := *e.doc

@@ -8,9 +8,10 @@ package site
 import (
 	"context"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"runtime"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,6 +23,7 @@ import (
 	"vepkb/generator/internal/output"
 	"vepkb/generator/internal/par"
 	"vepkb/generator/internal/render"
+	"vepkb/generator/internal/search"
 )
 
 // Options describe one build.
@@ -40,10 +42,6 @@ type Options struct {
 	// Cache, when set, carries parsed and rendered pages from one build to
 	// the next (see Cache).
 	Cache *Cache
-	// Preview builds for the preview server: the search index and engine get
-	// fixed names (pages then stay the same when only the index changes) and
-	// no compressed copies.
-	Preview bool
 }
 
 // Result summarises a successful build.
@@ -73,6 +71,11 @@ type Loaded struct {
 
 	envChanged bool // links may resolve differently than in the build the cache last saw
 }
+
+// EnvChanged reports whether links may resolve differently than in the
+// build the cache last saw (pages added, moved or removed, settings): every
+// page must then be rendered again.
+func (l *Loaded) EnvChanged() bool { return l.envChanged }
 
 // Load runs every stage up to rendering: configuration, theme, content,
 // Markdown and link checks. It returns all problems found, or ctx's cause
@@ -150,19 +153,19 @@ func Load(ctx context.Context, opt Options) (*Loaded, error) {
 	for _, f := range site.Files {
 		files["/"+f.Rel] = true
 	}
-	generated := render.GeneratedURLs(site, cfg)
+	generated := render.GeneratedURLs(site, cfg, theme)
 	for _, p := range site.Pages {
 		if generated[p.URL] {
 			list.Addf(p.Path, 0, 0, "URL %s is also used by a generated page (taxonomy list, feed or 404)", p.URL)
 		}
 	}
 	resolver := &linkcheck.Resolver{Site: site, Files: files, Generated: generated, Drafts: site.Drafts, Failed: site.Failed, Prefix: cfg.Base.Path}
-	md := markdown.New(markdown.Options{Unsafe: cfg.Markup.Unsafe, Typographer: cfg.Typographer(), TOCLevels: cfg.Markup.TOCLevels})
+	md := markdown.New(markdown.Options{Unsafe: cfg.Markup.Unsafe, Typographer: cfg.Typographer(), TOCLevels: cfg.Markup.TOCLevels, Text: theme.Strings.MustT})
 	envChanged := false
 	if opt.Cache != nil {
-		envChanged = opt.Cache.setEnv(linkEnv(cfg, site, files, generated))
+		envChanged = opt.Cache.setEnv(linkEnv(cfg, theme.Strings, site, files, generated))
 	}
-	_ = par.ForContext(ctx, len(site.Pages), workers(cfg), func(i int) {
+	_ = par.ForContext(ctx, len(site.Pages), Workers(cfg), func(i int) {
 		p := site.Pages[i]
 		p.Doc = &content.Doc{Anchors: map[string]bool{}}
 		if opt.Cache != nil {
@@ -196,7 +199,7 @@ func Load(ctx context.Context, opt Options) (*Loaded, error) {
 	}
 	if err := list.Err(); err != nil {
 		// Render to nowhere so that template errors are reported in the same run.
-		list.Add(Render(ctx, l, discard{}, workers(cfg))...)
+		list.Add(Render(ctx, l, discard{}, Workers(cfg))...)
 		if ctx.Err() != nil {
 			return nil, context.Cause(ctx)
 		}
@@ -211,7 +214,8 @@ type discard struct{}
 func (discard) WriteFile(string, []byte) error { return nil }
 func (discard) CopyFile(string, string) error  { return nil }
 
-func workers(cfg *config.Config) int {
+// Workers is the parallelism the configuration asks for (one per CPU by default).
+func Workers(cfg *config.Config) int {
 	if cfg.Build.Workers > 0 {
 		return cfg.Build.Workers
 	}
@@ -261,7 +265,7 @@ func Build(ctx context.Context, opt Options) (*Result, error) {
 	}
 	// Rendering is mostly waiting on file system calls; more goroutines than
 	// cores keep the CPUs busy while others wait.
-	ds := Render(ctx, l, out, 4*workers(l.Config))
+	ds := Render(ctx, l, out, 4*Workers(l.Config))
 	if err := out.Fatal(); err != nil {
 		return nil, err // one cause for every file: said once
 	}
@@ -283,6 +287,19 @@ func Build(ctx context.Context, opt Options) (*Result, error) {
 	return res, nil
 }
 
+// ContentPath returns the absolute content folder: ContentDir, taken from
+// Root when relative, or Root/content.
+func (o Options) ContentPath() string {
+	root, _ := filepath.Abs(o.Root)
+	switch {
+	case o.ContentDir == "":
+		return filepath.Join(root, "content")
+	case filepath.IsAbs(o.ContentDir):
+		return filepath.Clean(o.ContentDir)
+	}
+	return filepath.Join(root, o.ContentDir)
+}
+
 // sources are the folders the build reads, which the output must not replace.
 func (o Options) sources() []output.Protected {
 	return []output.Protected{
@@ -292,6 +309,7 @@ func (o Options) sources() []output.Protected {
 		{Path: filepath.Join(o.Root, "layouts"), What: "the site's layouts folder"},
 		{Path: filepath.Join(o.Root, "assets"), What: "the site's assets folder"},
 		{Path: filepath.Join(o.Root, "static"), What: "the site's static folder"},
+		{Path: filepath.Join(o.Root, "i18n"), What: "the site's i18n folder"},
 	}
 }
 
@@ -301,26 +319,21 @@ func Render(ctx context.Context, l *Loaded, w render.Writer, workers int) []diag
 	var ds []diag.Diagnostic
 	opts := render.Options{Workers: workers}
 	if l.Config.SearchEnabled() {
-		opts.Search, ds = buildSearch(ctx, l, w, workers, l.Logf, false)
+		opts.Search, ds = search.Publish(ctx, l.Content, l.Config, w, search.PublishOptions{Workers: workers, Logf: l.Logf})
 		if ctx.Err() != nil {
 			return ds
 		}
 	}
 	ds = append(ds, render.Site(ctx, l.Content, l.Config, l.Theme, w, opts)...)
-	return append(ds, copyStatic(ctx, l, w, workers)...)
+	return append(ds, CopyStatic(ctx, l, w, workers)...)
 }
 
-// copyStatic copies the theme's static files, then the site's, then files
+// CopyStatic copies the theme's static files, then the site's, then files
 // beside content.
-func copyStatic(ctx context.Context, l *Loaded, w render.Writer, workers int) []diag.Diagnostic {
+func CopyStatic(ctx context.Context, l *Loaded, w render.Writer, workers int) []diag.Diagnostic {
 	type copyJob struct{ rel, src string }
 	var jobs []copyJob
-	urls := make([]string, 0, len(l.Theme.Static))
-	for u := range l.Theme.Static {
-		urls = append(urls, u)
-	}
-	sort.Strings(urls)
-	for _, u := range urls {
+	for _, u := range slices.Sorted(maps.Keys(l.Theme.Static)) {
 		jobs = append(jobs, copyJob{strings.TrimPrefix(u, "/"), l.Theme.Static[u]})
 	}
 	for _, f := range l.Content.Files {

@@ -532,3 +532,46 @@ func TestSearchIndexFiles(t *testing.T) {
 		t.Error("two builds with search differ")
 	}
 }
+
+// TestStrings: the words a page shows come from the theme's strings file,
+// which a site can override key by key; a language without a file is an
+// error that says which file to add, and a key missing from a translation
+// names the key.
+func TestStrings(t *testing.T) {
+	root := newSite(t, "basic", map[string]string{
+		"i18n/en.toml": "[callout]\nnote = \"Nota bene\"\n[page]\non_this_page = \"In this chapter\"\n[heading]\npermalink = \"Anchor: {title}\"\n",
+	})
+	if _, err := build(t, root, nil); err != nil {
+		t.Fatal(err)
+	}
+	page := read(t, root, "guide-a/first/index.html")
+	for _, want := range []string{`aria-label="In this chapter"`, `aria-label="Anchor: `, "Last updated"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if second := read(t, root, "guide-a/second/index.html"); !strings.Contains(second, "Nota bene") {
+		t.Error("the callout title is not the site's string")
+	}
+	if strings.Contains(page, "On this page") || strings.Contains(page, "Link to this section") {
+		t.Error("an overridden string still shows in English")
+	}
+
+	fr := newSite(t, "basic", map[string]string{"config.toml": strings.Replace(readBasicConfig(t), `languageCode = "en-GB"`, `languageCode = "fr"`, 1)})
+	if _, err := build(t, fr, nil); err == nil || !strings.Contains(err.Error(), "i18n/fr.toml") {
+		t.Errorf("a language without strings: %v", err)
+	}
+	sitetest.Apply(t, fr, map[string]string{"i18n/fr.toml": "[date]\nmonths = [\"janvier\", \"février\", \"mars\", \"avril\", \"mai\", \"juin\", \"juillet\", \"août\", \"septembre\", \"octobre\", \"novembre\", \"décembre\"]\nformat = \"{day} {month} {year}\"\n"})
+	if _, err := build(t, fr, nil); err == nil || !strings.Contains(err.Error(), `no translation for "`) {
+		t.Errorf("an incomplete translation: %v", err)
+	}
+}
+
+func readBasicConfig(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "basic", "config.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}

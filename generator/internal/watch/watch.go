@@ -10,9 +10,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -271,11 +272,7 @@ func (w *Watcher) loop() {
 		var batch Batch
 		if ready {
 			out = w.batches
-			batch = Batch{Overflow: overflow}
-			for p := range pending {
-				batch.Paths = append(batch.Paths, p)
-			}
-			sort.Strings(batch.Paths)
+			batch = Batch{Paths: slices.Sorted(maps.Keys(pending)), Overflow: overflow}
 		}
 		select {
 		case <-w.done:

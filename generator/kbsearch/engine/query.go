@@ -6,7 +6,8 @@
 package engine
 
 import (
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -167,12 +168,7 @@ func Build(m *mapping.IndexMappingImpl, p Parsed, syn Synonyms, filters map[stri
 		// Documents with every word score this clause too, so they rank first.
 		should = append(should, &And{Nodes: clauses})
 	}
-	fields := make([]string, 0, len(filters))
-	for f := range filters {
-		fields = append(fields, f)
-	}
-	sort.Strings(fields)
-	for _, field := range fields {
+	for _, field := range slices.Sorted(maps.Keys(filters)) {
 		terms := filters[field]
 		if len(terms) == 0 {
 			continue

@@ -2,6 +2,8 @@ package kbx
 
 import (
 	index "github.com/blevesearch/bleve_index_api"
+
+	"vepkb/generator/kbsearch/editdist"
 )
 
 var _ index.IndexReaderFuzzy = (*Reader)(nil)
@@ -42,32 +44,6 @@ type levenshtein struct {
 
 // MatchAndDistance implements index.FuzzyAutomaton.
 func (l *levenshtein) MatchAndDistance(s string) (bool, uint8) {
-	b := []rune(s)
-	a := l.term
-	if d := len(a) - len(b); d > l.max || -d > l.max {
-		return false, uint8(l.max + 1)
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			rowMin = min(rowMin, cur[j])
-		}
-		if rowMin > l.max {
-			return false, uint8(l.max + 1)
-		}
-		prev, cur = cur, prev
-	}
-	d := prev[len(b)]
+	d := editdist.Bounded(l.term, []rune(s), l.max)
 	return d <= l.max, uint8(min(d, 255))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -14,9 +15,9 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
 
-	"vepkb/generator/internal/livebleve"
+	"vepkb/generator/internal/search/kbxwrite"
+	"vepkb/generator/internal/search/livebleve"
 	"vepkb/generator/kbsearch/kbx"
-	"vepkb/generator/kbsearch/kbxwrite"
 	"vepkb/generator/kbsearch/schema"
 )
 
@@ -187,7 +188,7 @@ func TestPostingsMatchLive(t *testing.T) {
 		if c.term != "absent" && len(b) == 0 {
 			t.Fatalf("%s:%s: no postings in the live index", c.field, c.term)
 		}
-		if fmt.Sprint(a) != fmt.Sprint(b) {
+		if !slices.Equal(a, b) {
 			t.Errorf("%s:%s: static and live postings differ (%d and %d entries)", c.field, c.term, len(a), len(b))
 		}
 		// Advance lands on the first posting at or after each target.
@@ -207,7 +208,7 @@ func TestPostingsMatchLive(t *testing.T) {
 				want = append(want, a[k])
 				last = a[k].id
 			}
-			if got := read(sr, c.term, c.field, targets); fmt.Sprint(got) != fmt.Sprint(want) {
+			if got := read(sr, c.term, c.field, targets); !slices.Equal(got, want) {
 				t.Errorf("%s:%s: Advance (%d targets) gives %d postings, Next %d", c.field, c.term, len(targets), len(got), len(want))
 			}
 		}

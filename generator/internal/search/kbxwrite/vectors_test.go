@@ -3,14 +3,15 @@ package kbxwrite_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
 
+	"vepkb/generator/internal/search/kbxwrite"
 	"vepkb/generator/kbsearch/kbx"
-	"vepkb/generator/kbsearch/kbxwrite"
 )
 
 // TestVectorsMatchLive checks that term locations (positions, offsets and
@@ -84,7 +85,7 @@ func TestVectorsMatchLive(t *testing.T) {
 		for _, term := range words {
 			a, b := read(sr, field, term, ""), read(lr, field, term, "")
 			sort.Strings(b) // scorch numbers documents its own way
-			if fmt.Sprint(a) != fmt.Sprint(b) {
+			if !slices.Equal(a, b) {
 				t.Fatalf("%s:%s: locations differ\nstatic %v\nlive   %v", field, term, a[:min(3, len(a))], b[:min(3, len(b))])
 			}
 			checked += len(a)
@@ -97,7 +98,7 @@ func TestVectorsMatchLive(t *testing.T) {
 					want = append(want, p)
 				}
 			}
-			if got := read(sr, field, term, from); fmt.Sprint(got) != fmt.Sprint(want) {
+			if got := read(sr, field, term, from); !slices.Equal(got, want) {
 				t.Fatalf("%s:%s: after Advance to %s, %d postings differ from Next's %d", field, term, from, len(got), len(want))
 			}
 		}

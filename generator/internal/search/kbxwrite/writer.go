@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"runtime"
 	"slices"
 	"sort"
@@ -72,21 +73,39 @@ func Build(ctx context.Context, m *mapping.IndexMappingImpl, docs []any, pageSiz
 	if pageSize <= 0 {
 		pageSize = kbx.DefaultPageSize
 	}
-	digits := len(strconv.Itoa(len(docs)))
-	if digits < 6 {
-		digits = 6
+	c, err := analyseAll(ctx, m, docs)
+	if err != nil {
+		return nil, err
 	}
-	shards := map[string]map[string]*posting{} // field → term → postings
-	lengths := map[string][]uint32{}           // field → length of the field in each document
-	fieldSet := map[string]bool{}
-	storedV := make([][]byte, len(docs))
-	facetSets := make([][][2]string, len(docs))
-	// Analyze in parallel, a chunk at a time, and merge each chunk in
-	// document order, so memory holds two chunks of analysed text at most.
-	// Merging chunk k overlaps analysing chunk k+1: merging runs one
-	// goroutine per field, and the largest field would otherwise leave a
-	// core idle.
-	const chunk = 1024
+	return c.write(pageSize, out)
+}
+
+// collected is what the analysis of every document adds up to, before it is
+// written as tables.
+type collected struct {
+	digits  int                            // width of the zero-padded external ids
+	shards  map[string]map[string]*posting // field → term → postings
+	lengths map[string][]uint32            // field → length of the field in each document
+	stored  [][]byte                       // each document's stored fields, encoded
+	facets  [][][2]string                  // each document's facet values
+}
+
+// chunk is how many documents are analysed before they are merged.
+const chunk = 1024
+
+// analyseAll analyses docs in parallel, a chunk at a time, and merges each
+// chunk in document order, so memory holds two chunks of analysed text at
+// most. Merging chunk k overlaps analysing chunk k+1: merging runs one
+// goroutine per field, and the largest field would otherwise leave a core
+// idle.
+func analyseAll(ctx context.Context, m *mapping.IndexMappingImpl, docs []any) (*collected, error) {
+	c := &collected{
+		digits:  max(len(strconv.Itoa(len(docs))), 6),
+		shards:  map[string]map[string]*posting{},
+		lengths: map[string][]uint32{},
+		stored:  make([][]byte, len(docs)),
+		facets:  make([][][2]string, len(docs)),
+	}
 	workers := runtime.GOMAXPROCS(0)
 	var bufs [2][]analyzed
 	for i := range bufs {
@@ -95,128 +114,116 @@ func Build(ctx context.Context, m *mapping.IndexMappingImpl, docs []any, pageSiz
 	errs := make([]error, chunk)
 	merged := make(chan struct{}, 1)
 	merged <- struct{}{}
-	merge := func(an []analyzed, base, end int) {
-		defer func() { merged <- struct{}{} }()
-		var fields []string
-		for i := base; i < end; i++ {
-			for _, f := range an[i-base].fields {
-				if !fieldSet[f.name] {
-					fieldSet[f.name] = true
-					shards[f.name] = map[string]*posting{}
-					lengths[f.name] = make([]uint32, len(docs))
-				}
-			}
-		}
-		for f := range fieldSet {
-			fields = append(fields, f)
-		}
-		// Each field on its own goroutine, in document order within a
-		// field, so the output stays deterministic.
-		par.For(len(fields), workers, func(k int) {
-			field, shard, lens := fields[k], shards[fields[k]], lengths[fields[k]]
-			for i := base; i < end; i++ {
-				for j := range an[i-base].fields {
-					if f := &an[i-base].fields[j]; f.name == field {
-						mergeField(shard, uint64(i), f)
-						lens[i] = uint32(f.length)
-					}
-				}
-			}
-		})
-		for i := base; i < end; i++ {
-			a := &an[i-base]
-			var v []byte
-			v = binary.AppendUvarint(v, uint64(len(a.stored)))
-			for _, s := range a.stored {
-				v = kbx.AppendString(v, s.name)
-				v = kbx.AppendString(v, s.value)
-			}
-			storedV[i] = v
-			facetSets[i] = a.facets
-			*a = analyzed{}
-		}
-	}
 	for k, base := 0, 0; base < len(docs); k, base = k+1, base+chunk {
-		end := min(base+chunk, len(docs))
-		an := bufs[k%2] // the previous chunk's buffer may still be merging
-		if err := par.ForContext(ctx, end-base, workers, func(j int) {
-			i := base + j
-			an[j], errs[j] = analyze(m, kbx.ExternalID(uint64(i), digits), docs[i])
-		}); err != nil {
+		an := bufs[k%2][:min(chunk, len(docs)-base)] // the previous chunk's buffer may still be merging
+		if err := analyseChunk(ctx, m, docs, base, c.digits, workers, an, errs); err != nil {
 			<-merged
 			return nil, err
 		}
-		for i := base; i < end; i++ {
-			if err := errs[i-base]; err != nil {
-				<-merged
-				return nil, fmt.Errorf("document %d: %w", i, err)
-			}
-		}
 		<-merged // the merge of the chunk before, which used the other buffer
-		go merge(an, base, end)
+		go func() {
+			defer func() { merged <- struct{}{} }()
+			c.merge(an, base, workers)
+		}()
 	}
 	<-merged
+	return c, nil
+}
 
-	man := &kbx.Manifest{Version: kbx.Version, Docs: uint64(len(docs)), Tables: map[string]*kbx.Table{}, IDDigits: digits}
-	for f := range fieldSet {
-		man.Fields = append(man.Fields, f)
+// analyseChunk analyses the documents docs[base:base+len(an)] into an, in
+// parallel; errs holds each one's error. It returns the first error in
+// document order.
+func analyseChunk(ctx context.Context, m *mapping.IndexMappingImpl, docs []any, base, digits, workers int, an []analyzed, errs []error) error {
+	if err := par.ForContext(ctx, len(an), workers, func(j int) {
+		i := base + j
+		an[j], errs[j] = analyze(m, kbx.ExternalID(uint64(i), digits), docs[i])
+	}); err != nil {
+		return err
 	}
-	sort.Strings(man.Fields)
-
-	terms := map[string]*posting{}
-	for field, shard := range shards {
-		for term, p := range shard {
-			terms[string(kbx.TermKey(field, []byte(term)))] = p
+	for j := range an {
+		if err := errs[j]; err != nil {
+			return fmt.Errorf("document %d: %w", base+j, err)
 		}
 	}
-	keys := make([]string, 0, len(terms))
-	for k := range terms {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	dictK, dictV := make([][]byte, len(keys)), make([][]byte, len(keys))
-	postK, postV := make([][]byte, len(keys)), make([][]byte, len(keys))
-	var posK, posV [][]byte
-	for i, k := range keys {
-		p := terms[k]
-		p.flush()
-		dictK[i] = []byte(k)
-		dictV[i] = binary.AppendUvarint(nil, p.count)
-		postK[i] = dictK[i]
-		v := binary.AppendUvarint(nil, p.count)
-		v = binary.AppendUvarint(v, uint64(len(p.skips)))
-		v = append(v, p.skips...)
-		postV[i] = append(v, p.data...)
-		if p.hasPos {
-			posK = append(posK, dictK[i])
-			posV = append(posV, p.pos)
+	return nil
+}
+
+// merge adds the analysed documents an, numbered from base, to c, and
+// clears them. Each field merges on its own goroutine, in document order
+// within the field, so the output stays deterministic.
+func (c *collected) merge(an []analyzed, base, workers int) {
+	for j := range an {
+		for _, f := range an[j].fields {
+			if c.shards[f.name] == nil {
+				c.shards[f.name] = map[string]*posting{}
+				c.lengths[f.name] = make([]uint32, len(c.stored))
+			}
 		}
 	}
-	var err error
-	if man.Tables[kbx.TableDict], err = writeTable(dictK, dictV, pageSize, out); err != nil {
-		return nil, err
+	fields := slices.Sorted(maps.Keys(c.shards))
+	par.For(len(fields), workers, func(k int) {
+		field, shard, lens := fields[k], c.shards[fields[k]], c.lengths[fields[k]]
+		for j := range an {
+			for x := range an[j].fields {
+				if f := &an[j].fields[x]; f.name == field {
+					mergeField(shard, uint64(base+j), f)
+					lens[base+j] = uint32(f.length)
+				}
+			}
+		}
+	})
+	for j := range an {
+		a := &an[j]
+		c.stored[base+j] = encodeStored(a.stored)
+		c.facets[base+j] = a.facets
+		*a = analyzed{}
 	}
-	if man.Tables[kbx.TablePostings], err = writeTable(postK, postV, pageSize, out); err != nil {
-		return nil, err
+}
+
+// encodeStored encodes a document's stored fields: their number, then each
+// name and value.
+func encodeStored(fields []storedField) []byte {
+	v := binary.AppendUvarint(nil, uint64(len(fields)))
+	for _, s := range fields {
+		v = kbx.AppendString(v, s.name)
+		v = kbx.AppendString(v, s.value)
 	}
-	storedK := make([][]byte, len(docs))
-	for n := range docs {
-		storedK[n] = kbx.DocKey(uint64(n))
+	return v
+}
+
+// table is the sorted entries of one table.
+type table struct{ keys, values [][]byte }
+
+// write writes every table and the facet file through out and returns the
+// manifest that lists them.
+func (c *collected) write(pageSize int, out kbx.Output) (*kbx.Manifest, error) {
+	man := &kbx.Manifest{Version: kbx.Version, Docs: uint64(len(c.stored)), Tables: map[string]*kbx.Table{}, IDDigits: c.digits,
+		Fields: slices.Sorted(maps.Keys(c.shards))}
+	dict, postings, positions := c.termTables()
+	stored := table{make([][]byte, len(c.stored)), c.stored}
+	for n := range stored.keys {
+		stored.keys[n] = kbx.DocKey(uint64(n))
 	}
-	if man.Tables[kbx.TablePositions], err = writeTable(posK, posV, pageSize, out); err != nil {
-		return nil, err
-	}
-	if man.Tables[kbx.TableStored], err = writeTable(storedK, storedV, pageSize, out); err != nil {
-		return nil, err
-	}
-	normK, normV, alias := encodeNorms(man.Fields, lengths)
-	if man.Tables[kbx.TableNorms], err = writeTable(normK, normV, pageSize, out); err != nil {
-		return nil, err
+	normK, normV, alias := encodeNorms(man.Fields, c.lengths)
+	for _, t := range []struct {
+		name string
+		table
+	}{
+		{kbx.TableDict, dict},
+		{kbx.TablePostings, postings},
+		{kbx.TablePositions, positions},
+		{kbx.TableStored, stored},
+		{kbx.TableNorms, table{normK, normV}},
+	} {
+		var err error
+		if man.Tables[t.name], err = writeTable(t.keys, t.values, pageSize, out); err != nil {
+			return nil, err
+		}
 	}
 	if len(alias) > 0 {
 		man.NormsOf = alias
 	}
-	facets := encodeFacets(facetSets)
+	facets := encodeFacets(c.facets)
 	man.Facets = fileName(facets)
 	if err := out(man.Facets, facets); err != nil {
 		return nil, err
@@ -224,63 +231,99 @@ func Build(ctx context.Context, m *mapping.IndexMappingImpl, docs []any, pageSiz
 	return man, nil
 }
 
+// termTables returns the dict, postings and positions tables: an entry per
+// term of every field, keyed by field and term (positions only for the
+// terms of fields with term vectors).
+func (c *collected) termTables() (dict, postings, positions table) {
+	terms := map[string]*posting{}
+	for field, shard := range c.shards {
+		for term, p := range shard {
+			terms[string(kbx.TermKey(field, []byte(term)))] = p
+		}
+	}
+	keys := slices.Sorted(maps.Keys(terms))
+	dict = table{make([][]byte, len(keys)), make([][]byte, len(keys))}
+	postings = table{make([][]byte, len(keys)), make([][]byte, len(keys))}
+	for i, k := range keys {
+		p := terms[k]
+		p.flush()
+		dict.keys[i] = []byte(k)
+		dict.values[i] = binary.AppendUvarint(nil, p.count)
+		postings.keys[i] = dict.keys[i]
+		v := binary.AppendUvarint(nil, p.count)
+		v = binary.AppendUvarint(v, uint64(len(p.skips)))
+		v = append(v, p.skips...)
+		postings.values[i] = append(v, p.data...)
+		if p.hasPos {
+			positions.keys = append(positions.keys, dict.keys[i])
+			positions.values = append(positions.values, p.pos)
+		}
+	}
+	return dict, postings, positions
+}
+
 // mergeField appends one analysed field of a document to its field's
 // postings (terms maps a term of the field to its postings).
 func mergeField(terms map[string]*posting, doc uint64, f *fieldData) {
-	{
-		for _, tf := range f.freqs {
-			p := terms[string(tf.Term)] // no allocation for a lookup
-			if p == nil {
-				p = &posting{}
-				terms[string(tf.Term)] = p
-			}
-			if p.count > 0 && p.count%kbx.SkipInterval == 0 {
-				p.flush()
-				p.skips = binary.AppendUvarint(p.skips, p.lastDoc)
-				p.skips = binary.AppendUvarint(p.skips, uint64(len(p.data)))
-				p.skips = binary.AppendUvarint(p.skips, uint64(len(p.pos)))
-			}
-			delta := doc - p.lastDoc
-			if p.count == 0 {
-				delta = doc
-			}
-			p.deltas = append(p.deltas, delta)
-			p.freqs = append(p.freqs, uint64(tf.Frequency()))
-			// Positions go to their own table: only phrase searches read them.
-			if f.vectors {
-				p.hasPos = true
-				locs := tf.Locations
-				sort.Slice(locs, func(i, j int) bool { return locs[i].Position < locs[j].Position })
-				// Locations as deltas from the previous one (positions and
-				// offsets grow through a text), and array positions only
-				// when some location has them: 40% smaller than absolute values.
-				arrays := uint64(0)
-				for _, l := range locs {
-					if len(l.ArrayPositions) > 0 {
-						arrays = 1
-					}
-				}
-				p.pos = binary.AppendUvarint(p.pos, uint64(len(locs))<<1|arrays)
-				prevPos, prevStart := 0, 0
-				for _, l := range locs {
-					p.pos = binary.AppendUvarint(p.pos, uint64(l.Position-prevPos))
-					p.pos = binary.AppendVarint(p.pos, int64(l.Start-prevStart))
-					p.pos = binary.AppendUvarint(p.pos, uint64(l.End-l.Start))
-					if arrays == 1 {
-						p.pos = binary.AppendUvarint(p.pos, uint64(len(l.ArrayPositions)))
-						for _, ap := range l.ArrayPositions {
-							p.pos = binary.AppendUvarint(p.pos, ap)
-						}
-					}
-					prevPos, prevStart = l.Position, l.Start
-				}
-			} else {
-				p.pos = binary.AppendUvarint(p.pos, 0)
-			}
-			p.count++
-			p.lastDoc = doc
+	for _, tf := range f.freqs {
+		p := terms[string(tf.Term)] // no allocation for a lookup
+		if p == nil {
+			p = &posting{}
+			terms[string(tf.Term)] = p
+		}
+		if p.count > 0 && p.count%kbx.SkipInterval == 0 {
+			p.flush()
+			p.skips = binary.AppendUvarint(p.skips, p.lastDoc)
+			p.skips = binary.AppendUvarint(p.skips, uint64(len(p.data)))
+			p.skips = binary.AppendUvarint(p.skips, uint64(len(p.pos)))
+		}
+		delta := doc - p.lastDoc
+		if p.count == 0 {
+			delta = doc
+		}
+		p.deltas = append(p.deltas, delta)
+		p.freqs = append(p.freqs, uint64(tf.Frequency()))
+		// Positions go to their own table: only phrase searches read them.
+		if f.vectors {
+			p.hasPos = true
+			p.pos = appendLocations(p.pos, tf.Locations)
+		} else {
+			p.pos = binary.AppendUvarint(p.pos, 0)
+		}
+		p.count++
+		p.lastDoc = doc
+	}
+}
+
+// appendLocations appends a term's locations in one document, sorted by
+// position (it sorts locs), to b: their number (shifted left, the low bit
+// telling whether array positions follow), then each location as deltas
+// from the previous one (positions and offsets grow through a text), and
+// array positions only when some location has them: 40% smaller than
+// absolute values.
+func appendLocations(b []byte, locs []*index.TokenLocation) []byte {
+	sort.Slice(locs, func(i, j int) bool { return locs[i].Position < locs[j].Position })
+	arrays := uint64(0)
+	for _, l := range locs {
+		if len(l.ArrayPositions) > 0 {
+			arrays = 1
 		}
 	}
+	b = binary.AppendUvarint(b, uint64(len(locs))<<1|arrays)
+	prevPos, prevStart := 0, 0
+	for _, l := range locs {
+		b = binary.AppendUvarint(b, uint64(l.Position-prevPos))
+		b = binary.AppendVarint(b, int64(l.Start-prevStart))
+		b = binary.AppendUvarint(b, uint64(l.End-l.Start))
+		if arrays == 1 {
+			b = binary.AppendUvarint(b, uint64(len(l.ArrayPositions)))
+			for _, ap := range l.ArrayPositions {
+				b = binary.AppendUvarint(b, ap)
+			}
+		}
+		prevPos, prevStart = l.Position, l.Start
+	}
+	return b
 }
 
 // analyze maps one document with Bleve and collects what the index keeps.
@@ -466,23 +509,12 @@ func encodeFacets(sets [][][2]string) []byte {
 		set []uint64
 	}
 	var runs []run
-	same := func(a, b []uint64) bool {
-		if len(a) != len(b) {
-			return false
-		}
-		for i := range a {
-			if a[i] != b[i] {
-				return false
-			}
-		}
-		return true
-	}
 	for _, facets := range sets {
 		set := make([]uint64, len(facets))
 		for i, f := range facets {
 			set[i] = ids[f]
 		}
-		if len(runs) > 0 && same(runs[len(runs)-1].set, set) {
+		if len(runs) > 0 && slices.Equal(runs[len(runs)-1].set, set) {
 			runs[len(runs)-1].n++
 			continue
 		}

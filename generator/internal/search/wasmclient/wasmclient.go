@@ -39,7 +39,7 @@ func SourceDir() (string, error) {
 	}
 	_, file, _, ok := runtime.Caller(0)
 	if ok {
-		d := filepath.Join(filepath.Dir(file), "..", "..", "kbsearch", "wasm")
+		d := filepath.Join(filepath.Dir(file), "..", "..", "..", "kbsearch", "wasm")
 		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
 			return filepath.Clean(d), nil
 		}

@@ -1,13 +1,19 @@
-package site
+// Package incremental rebuilds a site again and again into one folder that a
+// server is serving, for the editors' preview: it decides from the changed
+// paths what an edit can affect (change classification and the
+// affected-page rules), renders only those pages, and writes only files
+// whose bytes changed, each replaced atomically.
+package incremental
 
 import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"fmt"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -16,6 +22,8 @@ import (
 	"vepkb/generator/internal/content"
 	"vepkb/generator/internal/diag"
 	"vepkb/generator/internal/render"
+	"vepkb/generator/internal/search"
+	"vepkb/generator/internal/site"
 )
 
 // Session rebuilds a site again and again into one output folder, for the
@@ -25,14 +33,14 @@ import (
 // the folder never sees half a file). A failed rebuild leaves the folder as
 // the last good build made it.
 type Session struct {
-	opt       Options
-	cache     *Cache
+	opt       site.Options
+	cache     *site.Cache
 	out       *syncWriter
 	searchOut *syncWriter // the search files, written apart from pages
 	searchMu  sync.Mutex
 
-	mu   sync.Mutex // one rebuild at a time
-	last *Loaded    // the last good build
+	mu   sync.Mutex   // one rebuild at a time
+	last *site.Loaded // the last good build
 }
 
 // Update tells what a rebuild did.
@@ -47,9 +55,8 @@ type Update struct {
 }
 
 // NewSession prepares rebuilds of opt.Root into opt.Dest, which it owns.
-func NewSession(opt Options) *Session {
-	opt.Preview = true
-	c := &Cache{}
+func NewSession(opt site.Options) *Session {
+	c := &site.Cache{}
 	opt.Cache = c
 	return &Session{opt: opt, cache: c, out: newSyncWriter(opt.Dest), searchOut: newSyncWriter(opt.Dest)}
 }
@@ -65,28 +72,29 @@ func (s *Session) Rebuild(paths []string) (*Update, error) {
 	defer s.mu.Unlock()
 	start := time.Now()
 	kind := s.classify(paths)
-	s.cache.reuseTheme = s.last != nil && kind.contentOnly()
-	s.cache.changed = nil
-	if s.cache.reuseTheme {
+	if s.last != nil && kind.contentOnly() {
 		// Trust the watcher: only the files it named are read again.
-		s.cache.changed = map[string]bool{}
+		changed := map[string]bool{}
 		for _, rel := range kind.contentRels {
-			s.cache.changed[rel] = true
+			changed[rel] = true
 		}
+		s.cache.Only(changed)
+	} else {
+		s.cache.All()
 	}
-	l, err := Load(context.Background(), s.opt)
+	l, err := site.Load(context.Background(), s.opt)
 	if err != nil {
 		// The next build reads configuration and layouts again: the error
 		// may be in them.
-		s.cache.theme = nil
+		s.cache.ForgetTheme()
 		return nil, err
 	}
 	up := &Update{}
-	opts := render.Options{Workers: workers(l.Config), SiteFiles: true}
+	opts := render.Options{Workers: site.Workers(l.Config), SiteFiles: true}
 	if l.Config.SearchEnabled() {
-		opts.Search = previewSearchFiles
+		opts.Search = search.PreviewFiles
 	}
-	if s.last == nil || kind.full || kind.assets || l.envChanged {
+	if s.last == nil || kind.full || kind.assets || l.EnvChanged() {
 		up.Full = true
 	} else {
 		var all bool
@@ -98,10 +106,10 @@ func (s *Session) Rebuild(paths []string) (*Update, error) {
 	up.Search = up.Full || len(opts.Only) > 0
 	s.out.begin()
 	ds := render.Site(context.Background(), l.Content, l.Config, l.Theme, s.out, opts)
-	ds = append(ds, copyStatic(context.Background(), l, s.out, opts.Workers)...)
+	ds = append(ds, site.CopyStatic(context.Background(), l, s.out, opts.Workers)...)
 	if len(ds) > 0 {
 		s.out.abort()
-		s.cache.theme = nil
+		s.cache.ForgetTheme()
 		return nil, &diag.Errors{Items: ds}
 	}
 	changed, err := s.out.commit(up.Full)
@@ -145,7 +153,7 @@ func (s *Session) BuildSearch(logf func(string, ...any)) error {
 	defer s.searchMu.Unlock()
 	w := s.searchOut
 	w.begin()
-	if _, ds := buildSearch(context.Background(), l, w, workers(l.Config), logf, true); len(ds) > 0 {
+	if _, ds := search.Publish(context.Background(), l.Content, l.Config, w, search.PublishOptions{Workers: site.Workers(l.Config), Logf: logf, Preview: true}); len(ds) > 0 {
 		w.abort()
 		return &diag.Errors{Items: ds}
 	}
@@ -167,19 +175,6 @@ func (s *Session) CSS() (url, integrity string) {
 		}
 	}
 	return "", ""
-}
-
-// ContentPath returns the absolute content folder: ContentDir, taken from
-// Root when relative, or Root/content.
-func (o Options) ContentPath() string {
-	root, _ := filepath.Abs(o.Root)
-	switch {
-	case o.ContentDir == "":
-		return filepath.Join(root, "content")
-	case filepath.IsAbs(o.ContentDir):
-		return filepath.Clean(o.ContentDir)
-	}
-	return filepath.Join(root, o.ContentDir)
 }
 
 // changeKind sorts changed paths by what they can affect.
@@ -240,7 +235,7 @@ func (s *Session) classify(paths []string) changeKind {
 // (titles, summaries, reading time in minutes), taxonomy pages; tests check the result
 // against full builds.
 func affected(prev, cur *content.Site) (only map[string]bool, all bool) {
-	if len(prev.Pages) != len(cur.Pages) || fmt.Sprint(sortedKeys(prev.Drafts)) != fmt.Sprint(sortedKeys(cur.Drafts)) {
+	if len(prev.Pages) != len(cur.Pages) || !maps.Equal(prev.Drafts, cur.Drafts) {
 		return nil, true
 	}
 	only = map[string]bool{}
@@ -249,16 +244,16 @@ func affected(prev, cur *content.Site) (only map[string]bool, all bool) {
 		if old == nil || old.URL != p.URL {
 			return nil, true
 		}
-		metaChanged := !sameMeta(old.Meta, p.Meta)
+		metaChanged := !site.SameMeta(old.Meta, p.Meta)
 		bodyChanged := !bytes.Equal(old.Body, p.Body)
 		if !metaChanged && !bodyChanged && docSame(old.Doc, p.Doc) {
 			continue
 		}
-		if metaChanged && (p.Depth <= 1 || fmt.Sprint(old.Meta.Aliases) != fmt.Sprint(p.Meta.Aliases)) {
+		if metaChanged && (p.Depth <= 1 || !slices.Equal(old.Meta.Aliases, p.Meta.Aliases)) {
 			return nil, true
 		}
 		only[p.URL] = true
-		listed := metaChanged || old.Doc == nil || p.Doc == nil || old.Doc.Excerpt != p.Doc.Excerpt || minutes(old.Doc) != minutes(p.Doc)
+		listed := metaChanged || old.Doc == nil || p.Doc == nil || old.Doc.Excerpt != p.Doc.Excerpt || content.ReadingMinutes(old.Doc.Words) != content.ReadingMinutes(p.Doc.Words)
 		if !listed {
 			continue
 		}
@@ -284,31 +279,12 @@ func affected(prev, cur *content.Site) (only map[string]bool, all bool) {
 	return only, false
 }
 
-// minutes is the reading time listings may show.
-func minutes(d *content.Doc) int { return (d.Words + 199) / 200 }
-
 // docSame reports whether two renders of a page's Markdown are the same.
 func docSame(a, b *content.Doc) bool {
 	if a == nil || b == nil {
 		return a == b
 	}
 	return a.HTML == b.HTML && a.Excerpt == b.Excerpt && a.Words == b.Words
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// previewSearchFiles are the fixed names of the search files in previews.
-var previewSearchFiles = render.SearchFiles{
-	Index:   "/" + SearchDir + "index.json",
-	Engine:  "/assets/search/engine.wasm",
-	Runtime: "/assets/search/wasm_exec.js",
 }
 
 // syncWriter writes a build into a folder that is being served: files whose
@@ -364,10 +340,7 @@ func (w *syncWriter) CopyFile(rel, src string) error {
 func (w *syncWriter) commit(prune bool) ([]string, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	var changed []string
-	for rel := range w.pending {
-		changed = append(changed, rel)
-	}
+	changed := slices.Collect(maps.Keys(w.pending))
 	// Files that name others (pages, the search manifest) go last, so that
 	// a reader never finds a name whose file is not there yet.
 	entry := func(rel string) bool { return strings.HasSuffix(rel, ".html") || path.Base(rel) == "index.json" }
@@ -395,7 +368,7 @@ func (w *syncWriter) commit(prune bool) ([]string, error) {
 	if prune {
 		var gone []string
 		for rel := range w.hashes {
-			if !w.seen[rel] && !strings.HasPrefix(rel, SearchDir) && !strings.HasPrefix(rel, "assets/search/") {
+			if !w.seen[rel] && !strings.HasPrefix(rel, search.Dir) && !strings.HasPrefix(rel, "assets/search/") {
 				gone = append(gone, rel)
 			}
 		}

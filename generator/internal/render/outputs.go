@@ -1,0 +1,130 @@
+package render
+
+import (
+	"golang.org/x/text/cases"
+	"golang.org/x/text/language"
+
+	"vepkb/generator/internal/config"
+	"vepkb/generator/internal/content"
+	"vepkb/generator/internal/i18n"
+)
+
+// Output is one kind of output a build makes besides the pages of content:
+// either HTML pages rendered by a layout of the theme, or a file the
+// generator writes itself. Outputs lists them all; adding an output is
+// adding an entry there (and, for HTML, a layout).
+type Output struct {
+	Name string
+	// Layout is the theme layout (layouts/<Layout>.html) that renders the
+	// output's pages; "" for files the generator writes itself.
+	Layout string
+	// Optional outputs are left out when the theme has no layout for them;
+	// a link to one is then a broken link like any other.
+	Optional bool
+	// Enabled reports whether the configuration asks for the output (nil:
+	// always).
+	Enabled func(*config.Config) bool
+	// Pages lists the output's pages (HTML outputs).
+	Pages func(g *Gen) []*Data
+	// Path and Bytes are the site path and the bytes of a file output.
+	Path  string
+	Bytes func(g *Gen) []byte
+}
+
+// Gen is what an output needs to list and render its pages.
+type Gen struct {
+	Site    *content.Site
+	Config  *config.Config
+	Strings *i18n.Strings
+	Data    *SiteData // nil when only the URLs are wanted
+}
+
+// Outputs are every generated output, in the order they are rendered.
+var Outputs = []Output{
+	{Name: "taxonomy", Layout: "taxonomy", Optional: true, Pages: taxonomyPages},
+	{Name: "term", Layout: "term", Optional: true, Pages: termPages},
+	{Name: "search", Layout: "search", Optional: true, Enabled: (*config.Config).SearchEnabled, Pages: searchPage},
+	{Name: "404", Layout: "404", Optional: true, Pages: notFoundPage},
+	{Name: "sitemap", Enabled: (*config.Config).SitemapEnabled, Path: "/sitemap.xml", Bytes: func(g *Gen) []byte { return Sitemap(g.Site, g.Config) }},
+	{Name: "feed", Enabled: (*config.Config).FeedEnabled, Path: "/atom.xml", Bytes: func(g *Gen) []byte { return Feed(g.Site, g.Config) }},
+	{Name: "robots", Path: "/robots.txt", Bytes: robots},
+}
+
+// ContentLayouts are the layouts of content pages, by kind; every theme
+// needs them. "alias" renders the redirect pages of a page's aliases.
+var ContentLayouts = []string{"home", "section", "page", "alias"}
+
+// made reports whether the output is made for this configuration and theme.
+func (o *Output) made(cfg *config.Config, theme *Theme) bool {
+	if o.Enabled != nil && !o.Enabled(cfg) {
+		return false
+	}
+	return o.Layout == "" || !o.Optional || theme.HasLayout(o.Layout)
+}
+
+// GeneratedURLs lists the site paths of the outputs the renderer makes
+// besides content pages (derived from Outputs).
+func GeneratedURLs(site *content.Site, cfg *config.Config, theme *Theme) map[string]bool {
+	g := &Gen{Site: site, Config: cfg, Strings: theme.Strings}
+	m := map[string]bool{}
+	for i := range Outputs {
+		o := &Outputs[i]
+		if !o.made(cfg, theme) {
+			continue
+		}
+		if o.Pages == nil {
+			m[o.Path] = true
+			continue
+		}
+		for _, d := range o.Pages(g) {
+			m[d.URL] = true
+		}
+	}
+	return m
+}
+
+func taxonomyPages(g *Gen) []*Data {
+	var out []*Data
+	cfg, tr := g.Config, g.Strings
+	for _, t := range g.Site.Taxonomies {
+		out = append(out, &Data{Site: g.Data, Kind: "taxonomy", Taxonomy: t, Title: t.Title,
+			Description: tr.MustT("taxonomy.description", "taxonomy", t.Title, "site", cfg.Title),
+			URL:         t.URL, Permalink: cfg.AbsURL(t.URL), Breadcrumbs: []Crumb{homeCrumb(g.Site)}})
+	}
+	return out
+}
+
+func termPages(g *Gen) []*Data {
+	var out []*Data
+	cfg, tr := g.Config, g.Strings
+	lower := cases.Lower(language.Make(cfg.LanguageCode))
+	for _, t := range g.Site.Taxonomies {
+		for _, term := range t.Terms {
+			out = append(out, &Data{Site: g.Data, Kind: "term", Taxonomy: t, Term: term, Title: term.Name,
+				Description: tr.MustT("term.description", "taxonomy", lower.String(t.Title), "term", term.Name),
+				URL:         term.URL, Permalink: cfg.AbsURL(term.URL),
+				Breadcrumbs: []Crumb{homeCrumb(g.Site), {Title: t.Title, URL: t.URL}}})
+		}
+	}
+	return out
+}
+
+func searchPage(g *Gen) []*Data {
+	cfg, tr := g.Config, g.Strings
+	return []*Data{{Site: g.Data, Kind: "search", Title: tr.MustT("search.title"), URL: "/search/", Permalink: cfg.AbsURL("/search/"),
+		Description: tr.MustT("search.description", "site", cfg.Title), Breadcrumbs: []Crumb{homeCrumb(g.Site)}}}
+}
+
+func notFoundPage(g *Gen) []*Data {
+	return []*Data{{Site: g.Data, Kind: "404", Title: g.Strings.MustT("not_found.title"), URL: "/404.html", Permalink: g.Config.AbsURL("/404.html")}}
+}
+
+func homeCrumb(site *content.Site) Crumb { return Crumb{Title: site.Home.Title(), URL: "/"} }
+
+func robots(g *Gen) []byte {
+	s := "User-agent: *\nAllow: /\n"
+	if g.Config.SitemapEnabled() {
+		s += "Sitemap: " + g.Config.AbsURL("/sitemap.xml") + "\n"
+	}
+	return []byte(s)
+}

@@ -1,0 +1,124 @@
+package kbx
+
+// Facet values of documents (Bleve's index.DocValueReader), from one facet
+// file loaded on first use.
+
+import (
+	"context"
+	"sort"
+
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+type facetData struct {
+	values [][2]string
+	terms  [][]byte // values[i][1] as bytes, handed to visitors without copying
+	runEnd []uint64 // exclusive end document of each run
+	sets   [][]uint32
+}
+
+func (ix *Index) loadFacets(ctx context.Context) (*facetData, error) {
+	ix.mu.Lock()
+	f := ix.facets
+	ix.mu.Unlock()
+	if f != nil {
+		return f, nil
+	}
+	err := ix.load(ctx, ix.man.Facets, func() bool { return ix.facets != nil }, func(data []byte) error {
+		f, err := decodeFacets(data)
+		if err != nil {
+			return err
+		}
+		ix.mu.Lock()
+		ix.facets = f
+		ix.mu.Unlock()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	return ix.facets, nil
+}
+
+// decodeFacets reads the facets blob.
+func decodeFacets(data []byte) (*facetData, error) {
+	f := &facetData{}
+	rd := reader{b: data}
+	nv := rd.uvarint()
+	for i := uint64(0); i < nv && rd.err == nil; i++ {
+		f.values = append(f.values, [2]string{rd.str(), rd.str()})
+	}
+	nr := rd.uvarint()
+	if nr > uint64(len(data)) {
+		return nil, errCorrupt
+	}
+	var doc uint64
+	for i := uint64(0); i < nr && rd.err == nil; i++ {
+		doc += rd.uvarint()
+		f.runEnd = append(f.runEnd, doc)
+	}
+	f.sets = make([][]uint32, len(f.runEnd))
+	for vi := uint64(0); vi < nv && rd.err == nil; vi++ {
+		n := rd.uvarint()
+		var ri uint64
+		for j := uint64(0); j < n && rd.err == nil; j++ {
+			ri += rd.uvarint()
+			if ri >= uint64(len(f.sets)) {
+				return nil, errCorrupt
+			}
+			f.sets[ri] = append(f.sets[ri], uint32(vi))
+		}
+	}
+	if rd.err != nil {
+		return nil, rd.err
+	}
+	f.terms = make([][]byte, len(f.values))
+	for i, v := range f.values {
+		f.terms[i] = []byte(v[1])
+	}
+	return f, nil
+}
+
+// DocValueReader implements index.IndexReader for facet fields.
+func (r *Reader) DocValueReader(fields []string) (index.DocValueReader, error) {
+	f, err := r.ix.loadFacets(r.ctx)
+	if err != nil {
+		return nil, err
+	}
+	want := map[string]bool{}
+	for _, fl := range fields {
+		want[fl] = true
+	}
+	return &docValueReader{f: f, want: want}, nil
+}
+
+type docValueReader struct {
+	f    *facetData
+	want map[string]bool
+	run  int // run of the last document visited: collectors visit in order
+}
+
+func (d *docValueReader) VisitDocValues(id index.IndexInternalID, visitor index.DocValueVisitor) error {
+	n, err := docNum(id)
+	if err != nil {
+		return err
+	}
+	ri := d.run
+	if ri >= len(d.f.runEnd) || d.f.runEnd[ri] <= n || (ri > 0 && d.f.runEnd[ri-1] > n) {
+		ri = sort.Search(len(d.f.runEnd), func(i int) bool { return d.f.runEnd[i] > n })
+		if ri >= len(d.f.runEnd) {
+			return nil
+		}
+		d.run = ri
+	}
+	for _, vi := range d.f.sets[ri] {
+		if field := d.f.values[vi][0]; d.want[field] {
+			visitor(field, d.f.terms[vi])
+		}
+	}
+	return nil
+}
+
+func (d *docValueReader) BytesRead() uint64 { return 0 }
