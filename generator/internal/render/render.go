@@ -1,8 +1,10 @@
 // Package render turns the content tree into output files: it loads the
 // theme's html/template layouts (a site-level layouts/ folder overrides files
 // of the same name), processes CSS and JavaScript assets (minified and
-// fingerprinted), and renders pages, taxonomy pages, the 404 page, alias
-// redirects, the sitemap, the Atom feed and robots.txt.
+// fingerprinted), looks up the theme's strings in the site's language
+// (package i18n), and renders content pages, alias redirects and the
+// generated outputs listed as data in outputs.go (taxonomy and term pages,
+// search, 404, sitemap, Atom feed, robots.txt).
 package render
 
 import (

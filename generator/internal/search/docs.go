@@ -1,7 +1,8 @@
-// Package search builds the site's search index at build time: one Bleve
-// document per page section (the introduction and each H2/H3 section), indexed
-// by Bleve, then exported as static, content-addressed index files that the
-// browser client reads page by page.
+// Package search is what the build runs for search: one Bleve document per
+// page section (the introduction and each H2/H3 section, docs.go), indexed by
+// Bleve and exported as static, content-addressed index files (build.go,
+// kbxwrite/), published with the WebAssembly engine compiled by wasmclient/
+// (publish.go). What the browser runs is generator/kbsearch.
 package search
 
 import (

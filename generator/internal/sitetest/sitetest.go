@@ -1,5 +1,6 @@
-// Package sitetest sets up sites on disk for tests: copies of folders, and
-// the small test site of the site package with the default theme.
+// Package sitetest sets up sites on disk for tests: copies of folders, the
+// small test site of the site package with the default theme, and listings
+// of file trees to compare before and after.
 package sitetest
 
 import (
