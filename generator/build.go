@@ -12,6 +12,8 @@ import (
 
 	"vepkb/generator/internal/config"
 	"vepkb/generator/internal/output"
+	"vepkb/generator/internal/printdoc"
+	"vepkb/generator/internal/render"
 	"vepkb/generator/internal/site"
 )
 
@@ -53,10 +55,11 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer, chec
 	var c commonFlags
 	c.register(fs)
 	var dest *string
-	var force *bool
+	var force, noPDF *bool
 	if !checkOnly {
 		dest = fs.String("dest", "", "output folder (default SOURCE/public); only a new or empty folder or an earlier build's output is replaced")
 		force = fs.Bool("force", false, "write into a --dest folder that holds files this generator did not write; those files are kept")
+		noPDF = fs.Bool("no-pdf", false, "make no PDFs (and no links to them), whatever config.toml says")
 	}
 	base := fs.String("base-url", "", "override baseURL from config.toml")
 	timings := fs.Bool("timings", false, "print how long each build stage took")
@@ -92,6 +95,9 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer, chec
 			}
 		}
 		opt.Force = *force
+		opt.NoPDF = *noPDF
+	} else {
+		opt.NoPDF = true // check writes nothing: no PDFs to make
 	}
 	res, err := site.Build(ctx, opt)
 	if err != nil {
@@ -142,4 +148,74 @@ func displayPath(opt site.Options) string {
 		}
 	}
 	return d
+}
+
+func cmdPDF(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("pdf", flag.ContinueOnError)
+	var c commonFlags
+	c.register(fs)
+	guide := fs.String("guide", "", "the guide (its folder name, as in its URL); default: the whole knowledge base")
+	out := fs.String("out", "", "the PDF file to write (default: GUIDE.pdf, or "+printdoc.WholeName+", in the current folder)")
+	paper := fs.String("paper", "", "a4 or letter (default: [pdf] paper in config.toml, else a4)")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: generator pdf [flags]\n\nMakes one PDF, of a guide or of the whole knowledge base, without building the site (Chromium needed).\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if code := parseFlags(fs, args, stdout, stderr); code >= 0 {
+		return code
+	}
+	if *paper != "" && *paper != "a4" && *paper != "letter" {
+		fmt.Fprintf(stderr, "generator pdf: --paper %q: use a4 or letter\n", *paper)
+		return exitUsage
+	}
+	opt, err := c.options(stdout, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		return exitUsage
+	}
+	opt.CheckOnly = true
+	res, err := site.MakePDF(ctx, opt, *guide, *paper)
+	if err != nil {
+		if code, ok := interruptCode(ctx, err); ok {
+			fmt.Fprintln(stderr, "interrupted")
+			return code
+		}
+		if errors.Is(err, site.ErrNoSuchGuide) {
+			fmt.Fprintf(stderr, "generator pdf: %v\n", err)
+			return exitUsage
+		}
+		printDiagnostics(stderr, err)
+		return exitError
+	}
+	file := *out
+	if file == "" {
+		file = filepath.Base(res.Print.PDF)
+	}
+	if err := writeFileAtomic(file, res.Data); err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		return exitError
+	}
+	fmt.Fprintf(stdout, "wrote %s (%d pages, %s) in %s\n", file, res.Pages, (&render.PDFFile{Bytes: int64(len(res.Data))}).Size(), res.Duration.Round(time.Millisecond))
+	return exitOK
+}
+
+// writeFileAtomic writes data to file through a temporary file beside it,
+// so that an interrupted write leaves the old file as it was.
+func writeFileAtomic(file string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".tmp-")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), file)
 }

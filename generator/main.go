@@ -4,6 +4,7 @@
 //	go run ./generator build   [--source DIR] [--content DIR] [--dest DIR] [--drafts] [--base-url URL]
 //	go run ./generator serve   [--source DIR] [--content DIR] [--bind 127.0.0.1] [--port 1313] [--drafts]
 //	go run ./generator check   [--source DIR] [--content DIR] [--drafts]
+//	go run ./generator pdf     [--guide NAME] [--out FILE] [--paper a4|letter]
 //	go run ./generator version
 //
 // Exit codes: 0 success, 1 content, configuration or template errors, 2 usage errors.
@@ -89,6 +90,7 @@ Commands:
   build     build the site into public/ (or --dest)
   serve     build the site and serve it at http://127.0.0.1:1313/
   check     run every check of build without writing output
+  pdf       make one guide's PDF (or the whole knowledge base's) without a build
   version   print the version
 
 Run "generator <command> --help" for a command's flags.
@@ -114,6 +116,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 		return cmdBuild(ctx, rest, stdout, stderr, false)
 	case "check":
 		return cmdBuild(ctx, rest, stdout, stderr, true)
+	case "pdf":
+		return cmdPDF(ctx, rest, stdout, stderr)
 	case "serve", "server":
 		return cmdServe(ctx, rest, stdout, stderr)
 	case "version", "--version", "-v":

@@ -84,7 +84,7 @@ func expectOutput(t *testing.T, stream, got, want string) {
 // every check with no warnings.
 func TestBundledSite(t *testing.T) {
 	dest := filepath.Join(t.TempDir(), "public")
-	code, out, errs := runCmd("build", "--source", "..", "--dest", dest)
+	code, out, errs := runCmd("build", "--source", "..", "--dest", dest, "--no-pdf") // PDFs: TestBundledPDFs
 	if code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, out, errs)
 	}

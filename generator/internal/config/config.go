@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -40,6 +41,7 @@ type Config struct {
 	Markup     Markup            `toml:"markup"`
 	Build      Build             `toml:"build"`
 	Search     Search            `toml:"search"`
+	PDF        PDF               `toml:"pdf"`
 
 	// Base is BaseURL parsed; its path always ends in a slash.
 	Base *url.URL `toml:"-"`
@@ -85,6 +87,31 @@ type Search struct {
 	// PageSize is the target size in bytes of an index page (default 8192).
 	PageSize int `toml:"pageSize"`
 }
+
+// PDF configures the guides' PDFs.
+type PDF struct {
+	// Enabled makes a PDF of each guide (and of the whole knowledge base)
+	// in every build. Off by default; on in this project's config.toml.
+	Enabled *bool `toml:"enabled"`
+	// Paper is "a4" (default) or "letter".
+	Paper string `toml:"paper"`
+	// Margins of the page, as CSS lengths: one value for all four sides, or
+	// top, right, bottom, left (default "22mm 18mm 24mm 18mm").
+	Margins string `toml:"margins"`
+	// Guides lists the guide folders that get a PDF (default: all).
+	Guides []string `toml:"guides"`
+	// Whole makes one PDF of the whole knowledge base too (default true).
+	Whole *bool `toml:"whole"`
+	// Browser is the Chromium (or Chrome) executable; default: $CHROME_PATH,
+	// then chromium, chromium-browser or google-chrome on PATH.
+	Browser string `toml:"browser"`
+}
+
+// PDFEnabled reports whether builds make PDFs.
+func (c *Config) PDFEnabled() bool { return c.PDF.Enabled != nil && *c.PDF.Enabled }
+
+// PDFWhole reports whether a PDF of the whole knowledge base is made.
+func (c *Config) PDFWhole() bool { return c.PDF.Whole == nil || *c.PDF.Whole }
 
 // SearchEnabled reports whether the search index is built and search is
 // offered ([search] enabled; off by default, on in this project's own
@@ -172,6 +199,12 @@ func (c *Config) applyDefaults() {
 	if c.Params == nil {
 		c.Params = map[string]any{}
 	}
+	if c.PDF.Paper == "" {
+		c.PDF.Paper = "a4"
+	}
+	if c.PDF.Margins == "" {
+		c.PDF.Margins = "22mm 18mm 24mm 18mm"
+	}
 }
 
 func (c *Config) validate(data []byte, list *diag.List) {
@@ -214,6 +247,14 @@ func (c *Config) validate(data []byte, list *diag.List) {
 			list.Add(diag.New(FileName, 0, 0, "search.synonyms group %d needs at least two terms", i+1))
 		}
 	}
+	if c.PDF.Paper != "a4" && c.PDF.Paper != "letter" {
+		l, col := at("paper")
+		list.Add(diag.New(FileName, l, col, "pdf.paper must be \"a4\" or \"letter\", not %q", c.PDF.Paper))
+	}
+	if f := strings.Fields(c.PDF.Margins); len(f) != 1 && len(f) != 2 && len(f) != 4 || !cssLengths.MatchString(c.PDF.Margins) {
+		l, col := at("margins")
+		list.Add(diag.New(FileName, l, col, "pdf.margins must be 1, 2 or 4 CSS lengths such as \"20mm\" or \"0.8in\", not %q", c.PDF.Margins))
+	}
 	if c.Build.Workers < 0 {
 		l, col := at("workers")
 		list.Add(diag.New(FileName, l, col, "build.workers must be zero or positive"))
@@ -223,6 +264,8 @@ func (c *Config) validate(data []byte, list *diag.List) {
 		list.Add(diag.New(FileName, l, col, "outputs.feedLimit must be zero or positive"))
 	}
 }
+
+var cssLengths = regexp.MustCompile(`^\s*(\d+(\.\d+)?(mm|cm|in|pt|pc|px)\s*)+$`)
 
 // SetBaseURL sets the base URL (from config.toml or --base-url): an
 // absolute http(s) URL or a path.

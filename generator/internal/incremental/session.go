@@ -41,6 +41,13 @@ type Session struct {
 
 	mu   sync.Mutex   // one rebuild at a time
 	last *site.Loaded // the last good build
+	gen  int          // counts good builds
+
+	// PDFs and print views, made when asked for (see Print).
+	pdfMu   sync.Mutex
+	printer *site.Printer
+	filled  *site.Loaded // the build whose print documents are filled
+	pdfs    map[string]pdfEntry
 }
 
 // Update tells what a rebuild did.
@@ -90,7 +97,7 @@ func (s *Session) Rebuild(paths []string) (*Update, error) {
 		return nil, err
 	}
 	up := &Update{}
-	opts := render.Options{Workers: site.Workers(l.Config), SiteFiles: true}
+	opts := render.Options{Workers: site.Workers(l.Config), SiteFiles: true, PDFs: site.PDFFiles(l.Prints)}
 	if l.Config.SearchEnabled() {
 		opts.Search = search.PreviewFiles
 	}
@@ -136,6 +143,7 @@ func (s *Session) Rebuild(paths []string) (*Update, error) {
 		up.Search = false
 	}
 	s.last = l
+	s.gen++
 	up.Duration = time.Since(start)
 	return up, nil
 }
@@ -381,4 +389,69 @@ func (w *syncWriter) commit(prune bool) ([]string, error) {
 	}
 	w.pending = map[string][]byte{}
 	return changed, nil
+}
+
+type pdfEntry struct {
+	gen  int
+	data []byte
+}
+
+// Print answers a request for a print view (or its style sheet) or a PDF of
+// the last good build, made on request (PDFs with a browser started the
+// first time one is asked for, kept for the session, and made again after
+// each rebuild): they never slow down rebuilds. It returns ok false when u
+// is not such a path. An error from a missing browser is pdf.ErrNoBrowser.
+func (s *Session) Print(ctx context.Context, u string) (data []byte, contentType string, ok bool, err error) {
+	s.mu.Lock()
+	l, gen := s.last, s.gen
+	s.mu.Unlock()
+	if l == nil {
+		return nil, "", false, nil
+	}
+	pr, isPDF, perr := l.PrintFor(u)
+	if perr != nil {
+		return nil, "", false, nil
+	}
+	s.pdfMu.Lock()
+	defer s.pdfMu.Unlock()
+	if s.filled != l {
+		l.FillPrints()
+		s.filled = l
+	}
+	sd := render.NewSiteData(l.Content, l.Config, render.Options{PDFs: site.PDFFiles(l.Prints)})
+	if !isPDF {
+		if strings.HasSuffix(u, ".css") {
+			return pr.PageCSS(l.Theme), "text/css; charset=utf-8", true, nil
+		}
+		html, err := l.Theme.RenderPrint(sd, pr)
+		return html, "text/html; charset=utf-8", true, err
+	}
+	if e, ok := s.pdfs[pr.Key]; ok && e.gen == gen {
+		return e.data, "application/pdf", true, nil
+	}
+	if s.printer == nil {
+		if s.printer, err = site.NewPrinter(context.Background(), l); err != nil {
+			return nil, "", true, err
+		}
+	}
+	s.printer.Use(l)
+	data, _, err = s.printer.Make(ctx, pr, sd)
+	if err != nil {
+		return nil, "", true, err
+	}
+	if s.pdfs == nil {
+		s.pdfs = map[string]pdfEntry{}
+	}
+	s.pdfs[pr.Key] = pdfEntry{gen, data}
+	return data, "application/pdf", true, nil
+}
+
+// Close stops the browser of the session's PDFs, if one was started.
+func (s *Session) Close() {
+	s.pdfMu.Lock()
+	defer s.pdfMu.Unlock()
+	if s.printer != nil {
+		s.printer.Close()
+		s.printer = nil
+	}
 }

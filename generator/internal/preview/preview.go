@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"net"
 	"net/http"
@@ -21,6 +22,7 @@ import (
 	"vepkb/generator/internal/diag"
 	"vepkb/generator/internal/incremental"
 	"vepkb/generator/internal/livereload"
+	"vepkb/generator/internal/pdf"
 	"vepkb/generator/internal/server"
 	"vepkb/generator/internal/site"
 	"vepkb/generator/internal/watch"
@@ -105,13 +107,41 @@ func Start(opt Options) (*Server, error) {
 	mux := http.NewServeMux()
 	mux.Handle(livereload.EventsPath, s.hub)
 	mux.Handle(livereload.ScriptPath, s.hub)
-	mux.Handle("/", handler)
+	mux.Handle("/", s.printable(handler))
 	s.http = &http.Server{Handler: guard(mux), ReadHeaderTimeout: 10 * time.Second}
 	go func() { s.served <- s.http.Serve(opt.Listener) }()
 	s.wg.Add(2)
 	go s.rebuildLoop()
 	go s.searchLoop()
 	return s, nil
+}
+
+// printable answers requests for print views and PDFs, which the preview
+// makes when they are asked for, and hands the rest to next.
+func (s *Server) printable(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead || !strings.HasSuffix(r.URL.Path, ".pdf") && !strings.Contains(r.URL.Path, "/print/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		// The preview serves the site at its root (its base URL is its own).
+		data, ctype, ok, err := s.session.Print(r.Context(), r.URL.Path)
+		switch {
+		case !ok:
+			next.ServeHTTP(w, r)
+		case errors.Is(err, pdf.ErrNoBrowser):
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintf(w, "<!DOCTYPE html><html lang=\"en\"><meta charset=\"utf-8\"><title>PDF not available</title><main><h1>This preview cannot make PDFs</h1><p>%s</p><p>The rest of the preview works without it.</p></main></html>", html.EscapeString(err.Error()))
+		case err != nil:
+			s.logf("PDF %s: %v", r.URL.Path, err)
+			http.Error(w, "cannot make this PDF: "+err.Error(), http.StatusInternalServerError)
+		default:
+			w.Header().Set("Content-Type", ctype)
+			w.Header().Set("Cache-Control", "no-store")
+			w.Write(data)
+		}
+	})
 }
 
 // guard refuses requests that name another host than this server's when it
@@ -164,6 +194,7 @@ func (s *Server) Close() error {
 	}
 	s.watcher.Close()
 	s.wg.Wait()
+	s.session.Close()
 	return os.RemoveAll(s.tmp)
 }
 

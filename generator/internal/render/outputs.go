@@ -26,9 +26,19 @@ type Output struct {
 	Enabled func(*config.Config) bool
 	// Pages lists the output's pages (HTML outputs).
 	Pages func(g *Gen) []*Data
-	// Path and Bytes are the site path and the bytes of a file output.
+	// Files lists the files of an output the generator writes itself.
+	Files func(g *Gen) []GenFile
+}
+
+// GenFile is a generated file: its site path and how to make its bytes
+// (nil Bytes: listed, but written by someone else, as PDFs in the preview).
+type GenFile struct {
 	Path  string
-	Bytes func(g *Gen) []byte
+	Bytes func() []byte
+}
+
+func oneFile(path string, bytes func(g *Gen) []byte) func(g *Gen) []GenFile {
+	return func(g *Gen) []GenFile { return []GenFile{{path, func() []byte { return bytes(g) }}} }
 }
 
 // Gen is what an output needs to list and render its pages.
@@ -37,6 +47,11 @@ type Gen struct {
 	Config  *config.Config
 	Strings *i18n.Strings
 	Data    *SiteData // nil when only the URLs are wanted
+	Theme   *Theme
+	// Prints are the documents of the print views and PDFs; PDFData the
+	// bytes of each document's PDF by Print.Key, when made.
+	Prints  []*Print
+	PDFData map[string][]byte
 }
 
 // Outputs are every generated output, in the order they are rendered.
@@ -45,9 +60,12 @@ var Outputs = []Output{
 	{Name: "term", Layout: "term", Optional: true, Pages: termPages},
 	{Name: "search", Layout: "search", Optional: true, Enabled: (*config.Config).SearchEnabled, Pages: searchPage},
 	{Name: "404", Layout: "404", Optional: true, Pages: notFoundPage},
-	{Name: "sitemap", Enabled: (*config.Config).SitemapEnabled, Path: "/sitemap.xml", Bytes: func(g *Gen) []byte { return Sitemap(g.Site, g.Config) }},
-	{Name: "feed", Enabled: (*config.Config).FeedEnabled, Path: "/atom.xml", Bytes: func(g *Gen) []byte { return Feed(g.Site, g.Config) }},
-	{Name: "robots", Path: "/robots.txt", Bytes: robots},
+	{Name: "print", Layout: "print", Optional: true, Enabled: (*config.Config).PDFEnabled, Pages: printPages},
+	{Name: "print-css", Enabled: (*config.Config).PDFEnabled, Files: printCSS},
+	{Name: "pdf", Enabled: (*config.Config).PDFEnabled, Files: pdfFiles},
+	{Name: "sitemap", Enabled: (*config.Config).SitemapEnabled, Files: oneFile("/sitemap.xml", func(g *Gen) []byte { return Sitemap(g.Site, g.Config) })},
+	{Name: "feed", Enabled: (*config.Config).FeedEnabled, Files: oneFile("/atom.xml", func(g *Gen) []byte { return Feed(g.Site, g.Config) })},
+	{Name: "robots", Files: oneFile("/robots.txt", robots)},
 }
 
 // ContentLayouts are the layouts of content pages, by kind; every theme
@@ -64,16 +82,18 @@ func (o *Output) made(cfg *config.Config, theme *Theme) bool {
 
 // GeneratedURLs lists the site paths of the outputs the renderer makes
 // besides content pages (derived from Outputs).
-func GeneratedURLs(site *content.Site, cfg *config.Config, theme *Theme) map[string]bool {
-	g := &Gen{Site: site, Config: cfg, Strings: theme.Strings}
+func GeneratedURLs(site *content.Site, cfg *config.Config, theme *Theme, prints []*Print) map[string]bool {
+	g := &Gen{Site: site, Config: cfg, Strings: theme.Strings, Theme: theme, Prints: prints}
 	m := map[string]bool{}
 	for i := range Outputs {
 		o := &Outputs[i]
 		if !o.made(cfg, theme) {
 			continue
 		}
-		if o.Pages == nil {
-			m[o.Path] = true
+		if o.Files != nil {
+			for _, f := range o.Files(g) {
+				m[f.Path] = true
+			}
 			continue
 		}
 		for _, d := range o.Pages(g) {
@@ -81,6 +101,35 @@ func GeneratedURLs(site *content.Site, cfg *config.Config, theme *Theme) map[str
 		}
 	}
 	return m
+}
+
+func printPages(g *Gen) []*Data {
+	var out []*Data
+	for _, pr := range g.Prints {
+		out = append(out, &Data{Site: g.Data, Kind: "print", Page: pr.Guide, Title: pr.Title, URL: pr.URL,
+			Permalink: g.Config.AbsURL(pr.URL), Print: pr})
+	}
+	return out
+}
+
+func printCSS(g *Gen) []GenFile {
+	var out []GenFile
+	for _, pr := range g.Prints {
+		out = append(out, GenFile{pr.CSSURL(), func() []byte { return pr.PageCSS(g.Theme) }})
+	}
+	return out
+}
+
+func pdfFiles(g *Gen) []GenFile {
+	var out []GenFile
+	for _, pr := range g.Prints {
+		f := GenFile{Path: pr.PDF}
+		if data, ok := g.PDFData[pr.Key]; ok {
+			f.Bytes = func() []byte { return data }
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 func taxonomyPages(g *Gen) []*Data {

@@ -31,7 +31,7 @@ func TestOptionalLayouts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	all := GeneratedURLs(site, cfg, full)
+	all := GeneratedURLs(site, cfg, full, nil)
 	for _, u := range []string{"/404.html", "/search/", "/tags/", "/robots.txt", "/sitemap.xml", "/atom.xml"} {
 		if !all[u] {
 			t.Errorf("full theme: %s not generated", u)
@@ -47,7 +47,7 @@ func TestOptionalLayouts(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a theme without optional layouts: %v", err)
 	}
-	got := GeneratedURLs(site, cfg, slim)
+	got := GeneratedURLs(site, cfg, slim, nil)
 	for u := range got {
 		if u == "/404.html" || u == "/search/" || strings.HasPrefix(u, "/tags/") || strings.HasPrefix(u, "/audiences/") {
 			t.Errorf("%s generated without its layout", u)

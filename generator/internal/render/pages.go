@@ -38,7 +38,13 @@ type SiteData struct {
 	Config       *config.Config
 	FeedURL      string      // site path of the Atom feed, or "" when off
 	Search       SearchFiles // empty when search is off
+	// PDFs are the guides' PDFs by guide folder, and the whole knowledge
+	// base's under "" (empty when PDFs are off).
+	PDFs map[string]*PDFFile
 }
+
+// WholePDF is the PDF of the whole knowledge base, or nil.
+func (s *SiteData) WholePDF() *PDFFile { return s.PDFs[""] }
 
 // SearchFiles are the site paths of what the search needs in the browser.
 type SearchFiles struct {
@@ -77,7 +83,19 @@ type Data struct {
 	Taxonomy    *content.Taxonomy
 	Term        *content.Term
 	Target      string // alias pages: where to go
+	Print       *Print // print views: the document
 }
+
+// GuidePDF is the PDF of the guide the page belongs to, or nil.
+func (d *Data) GuidePDF() *PDFFile {
+	if d.Page == nil || d.Page.Guide == nil || d.Site == nil {
+		return nil
+	}
+	return d.Site.PDFs[GuideKey(d.Page.Guide)]
+}
+
+// GuideKey is a guide's key among the PDFs: its folder.
+func GuideKey(g *content.Page) string { return strings.Trim(g.URL, "/") }
 
 // Terms returns the page's terms of a taxonomy.
 func (d *Data) Terms(taxonomy string) []*content.Term {
@@ -114,22 +132,35 @@ type Options struct {
 	// render what an edit changed.
 	Only      map[string]bool
 	SiteFiles bool
+	// Prints are the print views' documents (when PDFs are on); PDFs the
+	// PDFs made of them, by Print.Key, for the download links; PDFData
+	// their bytes, written beside the print views (nil in the preview,
+	// which makes PDFs on request).
+	Prints  []*Print
+	PDFs    map[string]*PDFFile
+	PDFData map[string][]byte
+}
+
+// NewSiteData is what templates see as .Site for a build with options opt.
+func NewSiteData(site *content.Site, cfg *config.Config, opt Options) *SiteData {
+	sd := &SiteData{
+		Title: cfg.Title, Description: cfg.Description, LanguageCode: cfg.LanguageCode,
+		Copyright: cfg.Copyright, Params: cfg.Params, Menu: sortedMenu(cfg.Menu.Main),
+		Home: site.Home, Guides: site.Guides, Standalone: site.Standalone,
+		Taxonomies: site.Taxonomies, Content: site, Config: cfg,
+		Search: opt.Search, PDFs: opt.PDFs,
+	}
+	if cfg.FeedEnabled() {
+		sd.FeedURL = "/atom.xml"
+	}
+	return sd
 }
 
 // Site renders every output of the site through w and returns problems found.
 //
 // It stops rendering when ctx is done; the caller reports why.
 func Site(ctx context.Context, site *content.Site, cfg *config.Config, theme *Theme, w Writer, opt Options) []diag.Diagnostic {
-	sd := &SiteData{
-		Title: cfg.Title, Description: cfg.Description, LanguageCode: cfg.LanguageCode,
-		Copyright: cfg.Copyright, Params: cfg.Params, Menu: sortedMenu(cfg.Menu.Main),
-		Home: site.Home, Guides: site.Guides, Standalone: site.Standalone,
-		Taxonomies: site.Taxonomies, Content: site, Config: cfg,
-	}
-	if cfg.FeedEnabled() {
-		sd.FeedURL = "/atom.xml"
-	}
-	sd.Search = opt.Search
+	sd := NewSiteData(site, cfg, opt)
 	theme.ResetCache()
 	var jobs []job
 	page := func(kind string, d *Data) {
@@ -168,7 +199,7 @@ func Site(ctx context.Context, site *content.Site, cfg *config.Config, theme *Th
 				Permalink: cfg.AbsURL(p.URL), Target: cfg.RelURL(p.URL)})
 		}
 	}
-	g := &Gen{Site: site, Config: cfg, Strings: theme.Strings, Data: sd}
+	g := &Gen{Site: site, Config: cfg, Strings: theme.Strings, Data: sd, Theme: theme, Prints: opt.Prints, PDFData: opt.PDFData}
 	for i := range Outputs {
 		o := &Outputs[i]
 		if o.Pages == nil || !o.made(cfg, theme) {
@@ -188,12 +219,17 @@ func Site(ctx context.Context, site *content.Site, cfg *config.Config, theme *Th
 	// Site-wide files.
 	for i := range Outputs {
 		o := &Outputs[i]
-		if o.Pages != nil || !o.made(cfg, theme) {
+		if o.Files == nil || !o.made(cfg, theme) {
 			continue
 		}
-		rel := strings.TrimPrefix(o.Path, "/")
-		if err := w.WriteFile(rel, o.Bytes(g)); err != nil {
-			list.Add(diag.New(rel, 0, 0, "%v", err))
+		for _, f := range o.Files(g) {
+			if f.Bytes == nil {
+				continue
+			}
+			rel := strings.TrimPrefix(f.Path, "/")
+			if err := w.WriteFile(rel, f.Bytes()); err != nil {
+				list.Add(diag.New(rel, 0, 0, "%v", err))
+			}
 		}
 	}
 	for _, a := range theme.Assets() {

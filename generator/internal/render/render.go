@@ -307,8 +307,10 @@ func (t *Theme) loadTemplates(root, themeDir string, list *diag.List) {
 			list.Add(t.TemplateError(err))
 			continue
 		}
+		// A layout that defines "main" fills the page skeleton (base.html);
+		// one that does not (alias, print) is a whole document.
 		entry := kind + ".html"
-		if files["base.html"] != "" && kind != "alias" {
+		if files["base.html"] != "" && tpl.Lookup("main") != nil && kind != "alias" {
 			entry = "base.html"
 		}
 		t.templates[kind] = tpl.Lookup(entry)

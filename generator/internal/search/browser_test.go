@@ -38,7 +38,7 @@ func builtSite(t *testing.T) string {
 	siteOnce.Do(func() {
 		root, _ := filepath.Abs("../../..")
 		dest := filepath.Join(shared, "public")
-		_, siteErr = site.Build(context.Background(), site.Options{Root: root, Dest: dest})
+		_, siteErr = site.Build(context.Background(), site.Options{Root: root, Dest: dest, NoPDF: true}) // PDFs are tested in package main
 		siteDest = dest
 	})
 	if siteErr != nil {

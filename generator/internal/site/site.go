@@ -22,6 +22,7 @@ import (
 	"vepkb/generator/internal/markdown"
 	"vepkb/generator/internal/output"
 	"vepkb/generator/internal/par"
+	"vepkb/generator/internal/printdoc"
 	"vepkb/generator/internal/render"
 	"vepkb/generator/internal/search"
 )
@@ -37,6 +38,9 @@ type Options struct {
 	// Force writes into a destination that holds files this generator did
 	// not write (they are kept; see package output).
 	Force bool
+	// NoPDF skips the PDFs (and the links to them) even when config.toml
+	// asks for them.
+	NoPDF bool
 	Warn  func(string)
 	Info  func(string) // progress notes, such as compiling the search engine
 	// Cache, when set, carries parsed and rendered pages from one build to
@@ -68,6 +72,16 @@ type Loaded struct {
 	Content *content.Site
 	Phases  []Phase
 	Logf    func(string, ...any) // progress notes (may be nil)
+	// Markdown and Resolve render a page's Markdown again, for documents
+	// that join pages (print views): markdown.Renderer.RenderWith.
+	Markdown *markdown.Renderer
+	Resolve  markdown.Resolver
+	// Prints are the print documents (guides and the whole knowledge base)
+	// when PDFs are on; their parts are filled by FillPrints. PDFs and
+	// PDFData are the PDFs made of them, when made.
+	Prints  []*render.Print
+	PDFs    map[string]*render.PDFFile
+	PDFData map[string][]byte
 
 	envChanged bool // links may resolve differently than in the build the cache last saw
 }
@@ -153,7 +167,11 @@ func Load(ctx context.Context, opt Options) (*Loaded, error) {
 	for _, f := range site.Files {
 		files["/"+f.Rel] = true
 	}
-	generated := render.GeneratedURLs(site, cfg, theme)
+	if opt.NoPDF {
+		cfg.PDF.Enabled = nil
+	}
+	prints := printdoc.Plan(site, cfg, theme.Strings)
+	generated := render.GeneratedURLs(site, cfg, theme, prints)
 	for _, p := range site.Pages {
 		if generated[p.URL] {
 			list.Addf(p.Path, 0, 0, "URL %s is also used by a generated page (taxonomy list, feed or 404)", p.URL)
@@ -193,7 +211,7 @@ func Load(ctx context.Context, opt Options) (*Loaded, error) {
 	phase("markdown")
 	list.Add(linkcheck.Check(site)...)
 	phase("link check")
-	l := &Loaded{Config: cfg, Theme: theme, Content: site, Phases: phases, envChanged: envChanged}
+	l := &Loaded{Config: cfg, Theme: theme, Content: site, Phases: phases, Markdown: md, Resolve: resolver.Resolve, Prints: prints, envChanged: envChanged}
 	if opt.Info != nil {
 		l.Logf = func(f string, a ...any) { opt.Info(fmt.Sprintf(f, a...)) }
 	}
@@ -263,6 +281,12 @@ func Build(ctx context.Context, opt Options) (*Result, error) {
 		res.Duration = time.Since(start)
 		return res, nil
 	}
+	if len(l.Prints) > 0 {
+		if l.PDFs, l.PDFData, err = makePDFs(ctx, l, l.Logf); err != nil {
+			return nil, err
+		}
+		phase("PDFs")
+	}
 	// Rendering is mostly waiting on file system calls; more goroutines than
 	// cores keep the CPUs busy while others wait.
 	ds := Render(ctx, l, out, 4*Workers(l.Config))
@@ -317,7 +341,10 @@ func (o Options) sources() []output.Protected {
 // when ctx is done; the caller reports why.
 func Render(ctx context.Context, l *Loaded, w render.Writer, workers int) []diag.Diagnostic {
 	var ds []diag.Diagnostic
-	opts := render.Options{Workers: workers}
+	opts := render.Options{Workers: workers, PDFs: l.PDFs, PDFData: l.PDFData}
+	if l.PDFData != nil {
+		opts.Prints = l.Prints // filled: their views are written beside the PDFs
+	}
 	if l.Config.SearchEnabled() {
 		opts.Search, ds = search.Publish(ctx, l.Content, l.Config, w, search.PublishOptions{Workers: workers, Logf: l.Logf})
 		if ctx.Err() != nil {
