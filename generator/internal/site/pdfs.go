@@ -234,7 +234,7 @@ func makePDFs(ctx context.Context, l *Loaded, logf func(string, ...any)) (map[st
 	data := map[string][]byte{}
 	var mu sync.Mutex
 	var first error
-	tabs := min(Workers(l.Config), 4)
+	tabs := min(2*Workers(l.Config), 4) // more tabs than cores: part of printing waits on the browser process
 	// The longest document first, so that the others print beside it.
 	order := slices.Clone(l.Prints)
 	slices.SortStableFunc(order, func(a, b *render.Print) int { return len(b.Parts) - len(a.Parts) })
