@@ -7,20 +7,19 @@ package browsertest
 import (
 	"context"
 	"os"
-	"os/exec"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"vepkb/generator/internal/pdf"
 )
 
 // Chromium returns the browser executable, or skips (fails under CI).
 func Chromium(t testing.TB) string {
 	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
+	if p, err := pdf.Find(""); err == nil {
+		return p
 	}
 	if os.Getenv("CI") == "true" {
 		t.Fatal("no Chromium found: CI must install it (apt-get install -y chromium)")
@@ -33,17 +32,9 @@ func Chromium(t testing.TB) string {
 func New(t testing.TB, timeout time.Duration) (context.Context, context.CancelFunc) {
 	t.Helper()
 	exe := Chromium(t)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("no-first-run", true),
+	opts := append(pdf.BrowserOptions(exe, t.TempDir()),
 		// Tests serve HTTP/2 over TLS from httptest's own certificate.
 		chromedp.Flag("ignore-certificate-errors", true),
-		chromedp.UserDataDir(t.TempDir()),
 	)
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)

@@ -44,6 +44,22 @@ func Find(configured string) (string, error) {
 	return "", ErrNoBrowser
 }
 
+// BrowserOptions start exe headless, with no sandbox (it may run as root),
+// no GPU, no network of its own and its profile in dir (the tests' browser
+// uses them too).
+func BrowserOptions(exe, dir string) []chromedp.ExecAllocatorOption {
+	return append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe),
+		chromedp.Flag("headless", true),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.UserDataDir(dir),
+	)
+}
+
 // Browser is a running headless Chromium. It is safe for concurrent use:
 // each Print opens a tab of its own.
 type Browser struct {
@@ -60,16 +76,8 @@ func Start(ctx context.Context, exe string) (*Browser, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("no-first-run", true),
+	opts := append(BrowserOptions(exe, dir),
 		chromedp.Flag("font-render-hinting", "none"),
-		chromedp.UserDataDir(dir),
 		// Dates in the PDF in one form (Finish replaces them).
 		chromedp.Env("TZ=UTC"),
 	)

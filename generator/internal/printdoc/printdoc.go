@@ -19,7 +19,6 @@ import (
 
 	"vepkb/generator/internal/config"
 	"vepkb/generator/internal/content"
-	"vepkb/generator/internal/i18n"
 	"vepkb/generator/internal/markdown"
 	"vepkb/generator/internal/render"
 )
@@ -30,8 +29,7 @@ const WholeName = "knowledge-base.pdf"
 // Plan lists the documents the configuration asks for, with their keys and
 // URLs but no content yet (what link checking needs to know before pages
 // are rendered).
-func Plan(site *content.Site, cfg *config.Config, strs *i18n.Strings) []*render.Print {
-	_ = strs
+func Plan(site *content.Site, cfg *config.Config) []*render.Print {
 	if !cfg.PDFEnabled() {
 		return nil
 	}
@@ -60,9 +58,9 @@ func Plan(site *content.Site, cfg *config.Config, strs *i18n.Strings) []*render.
 type Renderer func(p *content.Page, o markdown.RenderOptions) *content.Doc
 
 // Fill renders the parts and table of contents of each document.
-func Fill(prints []*render.Print, site *content.Site, cfg *config.Config, strs *i18n.Strings, rerender Renderer) {
+func Fill(prints []*render.Print, site *content.Site, cfg *config.Config, rerender Renderer) {
 	for _, pr := range prints {
-		fill(pr, site, cfg, strs, rerender)
+		fill(pr, site, cfg, rerender)
 	}
 }
 
@@ -72,7 +70,7 @@ type member struct {
 	header string
 }
 
-func fill(pr *render.Print, site *content.Site, cfg *config.Config, strs *i18n.Strings, rerender Renderer) {
+func fill(pr *render.Print, site *content.Site, cfg *config.Config, rerender Renderer) {
 	var members []member
 	if pr.Guide != nil {
 		members = append(members, member{pr.Guide, 1, pr.Guide.Title()})

@@ -121,7 +121,7 @@ func mimeOf(u string) string {
 
 // Fill renders the parts of the site's print documents (once per load).
 func (l *Loaded) FillPrints() {
-	printdoc.Fill(l.Prints, l.Content, l.Config, l.Theme.Strings, func(p *content.Page, o markdown.RenderOptions) *content.Doc {
+	printdoc.Fill(l.Prints, l.Content, l.Config, func(p *content.Page, o markdown.RenderOptions) *content.Doc {
 		doc, _ := l.Markdown.RenderWith(p, l.Resolve, o) // its problems were reported by the page's own render
 		return doc
 	})
@@ -323,7 +323,7 @@ func MakePDF(ctx context.Context, opt Options, guide, paper string) (*PDFResult,
 		cfg.PDF.Paper = paper
 	}
 	var pr *render.Print
-	for _, p := range printdoc.Plan(l.Content, cfg, l.Theme.Strings) {
+	for _, p := range printdoc.Plan(l.Content, cfg) {
 		if p.Key == strings.Trim(guide, "/") {
 			pr = p
 		}

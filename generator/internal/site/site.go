@@ -170,7 +170,7 @@ func Load(ctx context.Context, opt Options) (*Loaded, error) {
 	if opt.NoPDF {
 		cfg.PDF.Enabled = nil
 	}
-	prints := printdoc.Plan(site, cfg, theme.Strings)
+	prints := printdoc.Plan(site, cfg)
 	generated := render.GeneratedURLs(site, cfg, theme, prints)
 	for _, p := range site.Pages {
 		if generated[p.URL] {
