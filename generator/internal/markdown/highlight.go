@@ -97,7 +97,7 @@ func ChromaCSS(light, dark string) (string, error) {
 	if err := f.WriteCSS(&b, ls); err != nil {
 		return "", err
 	}
-	b.WriteString("@media (prefers-color-scheme: dark) {\n")
+	b.WriteString("@media screen and (prefers-color-scheme: dark) {\n")
 	if err := f.WriteCSS(&b, ds); err != nil {
 		return "", err
 	}

@@ -215,7 +215,7 @@ func TestChromaCSS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(css, ".chroma") || !strings.Contains(css, "@media (prefers-color-scheme: dark)") {
+	if !strings.Contains(css, ".chroma") || !strings.Contains(css, "@media screen and (prefers-color-scheme: dark)") { // print is always light
 		t.Errorf("css: %.200s", css)
 	}
 	if _, err := ChromaCSS("nope", "github-dark"); err == nil {
@@ -375,5 +375,20 @@ func TestExtendersStandalone(t *testing.T) {
 		if !strings.Contains(b.String(), tt.want) {
 			t.Errorf("%T: missing %q in\n%s", tt.ext, tt.want, b.String())
 		}
+	}
+}
+
+// TestEmptyHeaderCell: the empty corner of a table's header row is a td (a
+// th with no text names nothing); other cells render as goldmark's do.
+func TestEmptyHeaderCell(t *testing.T) {
+	doc, _ := render(t, Options{}, "|   | Risk | Safeguard |\n|---|:---:|---|\n| Staff | a | b |\n", nil)
+	got := string(doc.HTML)
+	for _, want := range []string{"<td></td>\n<th align=\"center\">Risk</th>\n<th>Safeguard</th>", "<td>Staff</td>"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("HTML lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "<th></th>") {
+		t.Error("an empty header cell is a th")
 	}
 }

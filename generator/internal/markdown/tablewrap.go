@@ -1,7 +1,9 @@
 // Table wrapping: every table is put in a keyboard-scrollable region
 // (<div class="table-wrap" tabindex="0" role="region">), so that wide tables
 // scroll sideways on a phone while keeping table semantics. The region's
-// label is the translated text of table.scrolls.
+// label is the translated text of table.scrolls. An empty cell of the header
+// row (the corner of a table whose first column labels the rows) is a <td>:
+// a header cell with no text names nothing.
 
 package markdown
 
@@ -10,9 +12,11 @@ import (
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
 	extast "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
+	gmhtml "github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 )
@@ -74,6 +78,37 @@ type tableWrapRenderer struct {
 // RegisterFuncs implements renderer.NodeRenderer.
 func (r tableWrapRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(KindTableWrap, r.render)
+	reg.Register(extast.KindTableCell, r.cell)
+}
+
+// cell renders a table cell as goldmark's table extension does with
+// alignment as an attribute (markdown.New's setting), except that an empty
+// header cell is a <td>.
+func (r tableWrapRenderer) cell(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	n := node.(*extast.TableCell)
+	tag := "td"
+	if n.Parent().Kind() == extast.KindTableHeader && n.HasChildren() {
+		tag = "th"
+	}
+	if entering {
+		_, _ = w.WriteString("<" + tag)
+		if n.Alignment != extast.AlignNone {
+			if _, ok := n.AttributeString("align"); !ok {
+				_, _ = w.WriteString(` align="` + n.Alignment.String() + `"`)
+			}
+		}
+		if n.Attributes() != nil {
+			filter := extension.TableTdCellAttributeFilter
+			if tag == "th" {
+				filter = extension.TableThCellAttributeFilter
+			}
+			gmhtml.RenderAttributes(w, n, filter)
+		}
+		_ = w.WriteByte('>')
+	} else {
+		_, _ = w.WriteString("</" + tag + ">\n")
+	}
+	return ast.WalkContinue, nil
 }
 
 func (r tableWrapRenderer) render(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {

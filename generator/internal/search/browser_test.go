@@ -91,9 +91,15 @@ func TestSearchInBrowser(t *testing.T) {
 
 	// A facet filters the results and goes into the URL.
 	p.waitFor(`document.querySelectorAll('#search-facets input[type=checkbox]').length > 0`)
+	// On a narrow window the filters come folded after the results: unfold them.
+	if p.eval(`String(document.getElementById('search-facets').open)`) != "true" {
+		p.do(chromedp.Click(chromedp.CSS(`#search-facets > summary`)))
+	}
 	p.do(chromedp.Click(chromedp.CSS(`#search-facets fieldset:nth-of-type(2) input[type=checkbox]`)))
 	p.waitFor(`document.getElementById('search-summary').textContent !== ` + jsString(summary) +
 		` && document.getElementById('search-summary').textContent.indexOf('results for') >= 0`)
+	// The focus stays on the filter the visitor changed.
+	p.waitFor(`document.activeElement && document.activeElement.dataset && document.activeElement.dataset.facet !== undefined && document.activeElement.checked`)
 	if url := p.eval(`location.search`); !strings.Contains(url, "audiences=") {
 		t.Errorf("facet not in the URL: %s", url)
 	}
@@ -117,6 +123,10 @@ func TestSearchInBrowser(t *testing.T) {
 	p.eval(`document.getElementById('site-search-input').value = ''`)
 	p.do(chromedp.KeyEvent("vetting"))
 	p.waitFor(`document.getElementById('site-search-listbox').dataset.query === 'vetting' && document.querySelectorAll('#site-search-listbox [role=option]').length > 0`)
+	// An option is not a link inside an option (nested interactive elements).
+	if n := p.eval(`String(document.querySelectorAll('#site-search-listbox [role=option] a, #site-search-listbox [role=option] button').length)`); n != "0" {
+		t.Errorf("%s interactive elements inside options", n)
+	}
 	p.do(chromedp.KeyEvent(kb.ArrowDown)) // ArrowDown
 	if id := p.attr("#site-search-input", "aria-activedescendant"); id != "site-search-option-0" {
 		t.Errorf("active option %q", id)

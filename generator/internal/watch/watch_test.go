@@ -32,7 +32,7 @@ func start(t *testing.T) *fixture {
 		Files: []string{filepath.Join(root, "config.toml")},
 		Skip:  []string{filepath.Join(root, "content", "public")},
 		// Long enough that a loaded machine does not split a burst.
-		Quiet: 150 * time.Millisecond,
+		Quiet: 400 * time.Millisecond,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -73,7 +73,7 @@ func (f *fixture) none() {
 	select {
 	case b := <-f.w.Batches():
 		f.t.Fatalf("unexpected batch %v", b.Paths)
-	case <-time.After(400 * time.Millisecond):
+	case <-time.After(1000 * time.Millisecond): // well past the fixture's Quiet
 	}
 }
 

@@ -136,14 +136,12 @@
         li.setAttribute("role", "option");
         li.setAttribute("aria-selected", "false");
         li.dataset.url = h.url;
-        var a = el("a", null);
-        a.href = h.url;
-        a.tabIndex = -1;
-        a.appendChild(el("span", "site-search-crumb", h.crumb));
+        // An option holds no link (an interactive element inside another):
+        // choosing it, by click or Enter, opens its page.
+        li.appendChild(el("span", "site-search-crumb", h.crumb));
         var sn = el("span", "site-search-snippet");
         sn.appendChild(snippetNodes(h.snippet));
-        a.appendChild(sn);
-        li.appendChild(a);
+        li.appendChild(sn);
         listbox.appendChild(li);
         options.push(li);
       });
@@ -180,6 +178,10 @@
     }
   });
   listbox.addEventListener("mousedown", function (e) { e.preventDefault(); });
+  listbox.addEventListener("click", function (e) {
+    var li = e.target.closest ? e.target.closest(".site-search-option") : null;
+    if (li && li.dataset.url) window.location.href = li.dataset.url;
+  });
   document.addEventListener("click", function (e) { if (!form.contains(e.target)) openPopup(false); });
   document.addEventListener("keydown", function (e) {
     if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
@@ -198,6 +200,9 @@
   var summary = document.getElementById("search-summary");
   var results = document.getElementById("search-results");
   var facetsBox = document.getElementById("search-facets");
+  var facetsBody = document.getElementById("search-facets-body");
+  // On a phone the filters start folded, after the results.
+  if (window.matchMedia && window.matchMedia("(max-width: 50rem)").matches) facetsBox.open = false;
   var more = document.getElementById("search-more");
   var facetNames = { guide: "Guide", audiences: "Audience", tags: "Tag" };
   var state = readURL(), pageSeq = 0;
@@ -248,7 +253,9 @@
   }
 
   function renderFacets(facets) {
-    facetsBox.textContent = "";
+    // Keep the focus on the filter the visitor just changed.
+    var focused = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.facet : null;
+    facetsBody.textContent = "";
     var any = false;
     ["guide", "audiences", "tags"].forEach(function (name) {
       var list = facets[name] || [];
@@ -263,6 +270,7 @@
         cb.type = "checkbox";
         cb.id = id;
         cb.checked = !!f.selected;
+        cb.dataset.facet = name + "\u0000" + f.term;
         cb.addEventListener("change", function () {
           var cur = state.filters[name] || [];
           cur = cb.checked ? cur.concat([f.term]) : cur.filter(function (t) { return t !== f.term; });
@@ -277,9 +285,13 @@
         row.appendChild(label);
         fs.appendChild(row);
       });
-      facetsBox.appendChild(fs);
+      facetsBody.appendChild(fs);
     });
     facetsBox.hidden = !any;
+    if (focused) {
+      var again = Array.prototype.find.call(facetsBody.querySelectorAll("input[data-facet]"), function (c) { return c.dataset.facet === focused; });
+      if (again) again.focus();
+    }
   }
 
   page.querySelector("form").addEventListener("submit", function (e) {
