@@ -28,7 +28,7 @@ var english = map[string]string{
 	"callout.important": "Important",
 	"callout.warning":   "Warning",
 	"callout.caution":   "Caution",
-	"table.scrolls":     "Table (scrolls sideways)",
+	"table.scrolls":     "Table {number} (scrolls sideways)",
 }
 
 // textFrom returns an Options.Text backed by m, filling {name} placeholders.
@@ -362,7 +362,7 @@ func TestExtendersStandalone(t *testing.T) {
 		want string
 	}{
 		{Callouts{Text: text}, "> [!TIP]\n> x\n", `<aside class="callout callout-tip" role="note" aria-label="Tip">`},
-		{TableWrapping{Text: text}, "| a |\n|---|\n| 1 |\n", `<div class="table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways)">` + "\n<table>"},
+		{TableWrapping{Text: text}, "| a |\n|---|\n| 1 |\n", `<div class="table-wrap" tabindex="0" role="region" aria-label="Table 1 (scrolls sideways)">` + "\n<table>"},
 		{Highlighting{}, "```go\nvar x\n```\n", `<div class="highlight" data-lang="go">`},
 		{SafeRawHTML{}, "<b onclick=\"x()\">b</b>\n", `<b data-blocked-on="x()">b</b>`},
 	}
@@ -390,5 +390,17 @@ func TestEmptyHeaderCell(t *testing.T) {
 	}
 	if strings.Contains(got, "<th></th>") {
 		t.Error("an empty header cell is a th")
+	}
+}
+
+// TestTableRegionsNamed: each table's scroll region is a landmark with a
+// name of its own (its number on the page).
+func TestTableRegionsNamed(t *testing.T) {
+	doc, _ := render(t, Options{}, "| a |\n|---|\n| 1 |\n\ntext\n\n| b |\n|---|\n| 2 |\n", nil)
+	got := string(doc.HTML)
+	for _, want := range []string{`aria-label="Table 1 (scrolls sideways)"`, `aria-label="Table 2 (scrolls sideways)"`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("HTML lacks %q:\n%s", want, got)
+		}
 	}
 }

@@ -1,7 +1,8 @@
 // Table wrapping: every table is put in a keyboard-scrollable region
 // (<div class="table-wrap" tabindex="0" role="region">), so that wide tables
 // scroll sideways on a phone while keeping table semantics. The region's
-// label is the translated text of table.scrolls. An empty cell of the header
+// label is the translated text of table.scrolls, with the table's number on
+// the page (regions are landmarks: each needs a name of its own). An empty cell of the header
 // row (the corner of a table whose first column labels the rows) is a <td>:
 // a header cell with no text names nothing.
 
@@ -42,7 +43,12 @@ func (e TableWrapping) Extend(m goldmark.Markdown) {
 var KindTableWrap = ast.NewNodeKind("TableWrap")
 
 // TableWrap holds a table in a keyboard-scrollable region.
-type TableWrap struct{ ast.BaseBlock }
+type TableWrap struct {
+	ast.BaseBlock
+	// Number counts the page's tables from 1: regions are landmarks, and
+	// each needs a name of its own.
+	Number int
+}
 
 // Kind implements ast.Node.
 func (n *TableWrap) Kind() ast.NodeKind { return KindTableWrap }
@@ -62,8 +68,8 @@ func (tableWrapTransformer) Transform(doc *ast.Document, reader text.Reader, pc 
 		}
 		return ast.WalkContinue, nil
 	})
-	for _, t := range tables {
-		w := &TableWrap{}
+	for i, t := range tables {
+		w := &TableWrap{Number: i + 1}
 		parent := t.Parent()
 		parent.ReplaceChild(parent, t, w)
 		w.AppendChild(w, t)
@@ -114,7 +120,7 @@ func (r tableWrapRenderer) cell(w util.BufWriter, src []byte, node ast.Node, ent
 func (r tableWrapRenderer) render(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
 	if entering {
 		_, _ = w.WriteString(`<div class="table-wrap" tabindex="0" role="region" aria-label="`)
-		_, _ = w.WriteString(html.EscapeString(lookup(r.text, "table.scrolls")))
+		_, _ = w.WriteString(html.EscapeString(lookup(r.text, "table.scrolls", "number", n.(*TableWrap).Number)))
 		_, _ = w.WriteString("\">\n")
 	} else {
 		_, _ = w.WriteString("</div>\n")
