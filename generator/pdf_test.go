@@ -479,6 +479,11 @@ func TestServePDFs(t *testing.T) {
 		defer stop()
 		if code, _, body := get(url + "guide-a/"); code != 200 || !strings.Contains(body, `href="/guide-a/guide-a.pdf"`) {
 			t.Errorf("guide page: %d, no PDF link", code)
+		} else if strings.Contains(body, `id="offline"`) {
+			t.Error("the preview offers to work offline")
+		}
+		if _, _, sw := get(url + "sw.js"); !strings.Contains(sw, "unregister()") {
+			t.Errorf("the preview's sw.js does not remove an earlier service worker: %q", sw)
 		}
 		code, _, body := get(url + "guide-a/guide-a.pdf")
 		if code != http.StatusServiceUnavailable || !strings.Contains(body, "apt-get install chromium") {

@@ -61,8 +61,11 @@ type MenuItem struct {
 
 // Outputs switches site-wide outputs on or off.
 type Outputs struct {
-	Feed      *bool `toml:"feed"`
-	Sitemap   *bool `toml:"sitemap"`
+	Feed    *bool `toml:"feed"`
+	Sitemap *bool `toml:"sitemap"`
+	// Offline lets readers keep the whole site on their device (a service
+	// worker and offline.json; default true).
+	Offline   *bool `toml:"offline"`
 	FeedLimit int   `toml:"feedLimit"`
 }
 
@@ -106,6 +109,9 @@ type PDF struct {
 	// then chromium, chromium-browser or google-chrome on PATH.
 	Browser string `toml:"browser"`
 }
+
+// OfflineEnabled reports whether readers may keep the site on their device.
+func (c *Config) OfflineEnabled() bool { return c.Outputs.Offline == nil || *c.Outputs.Offline }
 
 // PDFEnabled reports whether builds make PDFs.
 func (c *Config) PDFEnabled() bool { return c.PDF.Enabled != nil && *c.PDF.Enabled }

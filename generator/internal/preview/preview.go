@@ -107,6 +107,14 @@ func Start(opt Options) (*Server, error) {
 	mux := http.NewServeMux()
 	mux.Handle(livereload.EventsPath, s.hub)
 	mux.Handle(livereload.ScriptPath, s.hub)
+	// The preview never works offline (it must not fight live reload): a
+	// service worker that an earlier build registered on this address is
+	// replaced by one that removes itself and its copy.
+	mux.HandleFunc("/sw.js", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		io.WriteString(w, previewServiceWorker)
+	})
 	mux.Handle("/", s.printable(handler))
 	s.http = &http.Server{Handler: guard(mux), ReadHeaderTimeout: 10 * time.Second}
 	go func() { s.served <- s.http.Serve(opt.Listener) }()
@@ -115,6 +123,15 @@ func Start(opt Options) (*Server, error) {
 	go s.searchLoop()
 	return s, nil
 }
+
+// previewServiceWorker unregisters itself and drops the offline copy.
+const previewServiceWorker = `self.addEventListener("install", function () { self.skipWaiting(); });
+self.addEventListener("activate", function (e) {
+  e.waitUntil(caches.keys().then(function (keys) {
+    return Promise.all(keys.filter(function (k) { return k.indexOf("kb-offline-") === 0; }).map(function (k) { return caches.delete(k); }));
+  }).then(function () { return self.registration.unregister(); }));
+});
+`
 
 // printable answers requests for print views and PDFs, which the preview
 // makes when they are asked for, and hands the rest to next.

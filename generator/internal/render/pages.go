@@ -41,6 +41,8 @@ type SiteData struct {
 	// PDFs are the guides' PDFs by guide folder, and the whole knowledge
 	// base's under "" (empty when PDFs are off).
 	PDFs map[string]*PDFFile
+	// Offline is set when pages offer to keep the site on the device.
+	Offline bool
 }
 
 // WholePDF is the PDF of the whole knowledge base, or nil.
@@ -139,6 +141,9 @@ type Options struct {
 	Prints  []*Print
 	PDFs    map[string]*PDFFile
 	PDFData map[string][]byte
+	// Offline offers readers to keep the site on their device (builds, not
+	// the preview).
+	Offline bool
 }
 
 // NewSiteData is what templates see as .Site for a build with options opt.
@@ -148,7 +153,7 @@ func NewSiteData(site *content.Site, cfg *config.Config, opt Options) *SiteData 
 		Copyright: cfg.Copyright, Params: cfg.Params, Menu: sortedMenu(cfg.Menu.Main),
 		Home: site.Home, Guides: site.Guides, Standalone: site.Standalone,
 		Taxonomies: site.Taxonomies, Content: site, Config: cfg,
-		Search: opt.Search, PDFs: opt.PDFs,
+		Search: opt.Search, PDFs: opt.PDFs, Offline: opt.Offline,
 	}
 	if cfg.FeedEnabled() {
 		sd.FeedURL = "/atom.xml"

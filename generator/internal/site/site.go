@@ -289,7 +289,8 @@ func Build(ctx context.Context, opt Options) (*Result, error) {
 	}
 	// Rendering is mostly waiting on file system calls; more goroutines than
 	// cores keep the CPUs busy while others wait.
-	ds := Render(ctx, l, out, 4*Workers(l.Config))
+	rec := &recorder{w: out, files: map[string]fileSum{}}
+	ds := Render(ctx, l, rec, 4*Workers(l.Config))
 	if err := out.Fatal(); err != nil {
 		return nil, err // one cause for every file: said once
 	}
@@ -298,6 +299,14 @@ func Build(ctx context.Context, opt Options) (*Result, error) {
 	}
 	if len(ds) > 0 {
 		return nil, &diag.Errors{Items: ds}
+	}
+	if l.Config.OfflineEnabled() {
+		if err := out.WriteFile("offline.json", rec.manifest(l.Config.Base.Path)); err != nil {
+			if ferr := out.Fatal(); ferr != nil {
+				return nil, ferr
+			}
+			return nil, err
+		}
 	}
 	phase("render and write")
 	sum, err := out.Commit()
@@ -341,7 +350,7 @@ func (o Options) sources() []output.Protected {
 // when ctx is done; the caller reports why.
 func Render(ctx context.Context, l *Loaded, w render.Writer, workers int) []diag.Diagnostic {
 	var ds []diag.Diagnostic
-	opts := render.Options{Workers: workers, PDFs: l.PDFs, PDFData: l.PDFData}
+	opts := render.Options{Workers: workers, PDFs: l.PDFs, PDFData: l.PDFData, Offline: l.Config.OfflineEnabled()}
 	if l.PDFData != nil {
 		opts.Prints = l.Prints // filled: their views are written beside the PDFs
 	}
