@@ -21,6 +21,13 @@ import (
 // the same sources writes, and that small edits render few pages.
 func TestSessionMatchesFullBuild(t *testing.T) {
 	root := sitetest.Basic(t)
+	// The preview never offers offline reading; the full builds it is
+	// compared with must not either.
+	cfg, err := os.ReadFile(filepath.Join(root, "config.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sitetest.Apply(t, root, map[string]string{"config.toml": string(cfg) + "\n[outputs]\noffline = false\n"})
 	dest := filepath.Join(t.TempDir(), "preview")
 	s := NewSession(site.Options{Root: root, Dest: dest})
 	if _, err := s.Rebuild(nil); err != nil {
