@@ -127,6 +127,32 @@ func NewSynonyms(groups [][]string) Synonyms {
 	return s
 }
 
+// of returns the other members of w's groups: those of the word as typed,
+// else those of every member with the same analysed form, so that plurals
+// and other inflections of a member ("NGOs", "organisations") expand as the
+// member itself does.
+func (s Synonyms) of(m *mapping.IndexMappingImpl, w string) []string {
+	if v, ok := s[strings.ToLower(w)]; ok {
+		return v
+	}
+	form := strings.Join(schema.Analyze(m, schema.TextAnalyzer, w), " ")
+	if form == "" {
+		return nil
+	}
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(s)) {
+		if strings.Join(schema.Analyze(m, schema.TextAnalyzer, k), " ") != form {
+			continue
+		}
+		for _, o := range s[k] {
+			if !slices.Contains(out, o) && !strings.EqualFold(o, w) {
+				out = append(out, o)
+			}
+		}
+	}
+	return out
+}
+
 // Field boosts: matches in titles and headings rank above body text.
 const (
 	boostTitle   = 3.0
@@ -234,7 +260,7 @@ func wordClause(m *mapping.IndexMappingImpl, w string, syn Synonyms, prefix bool
 			alts = append(alts, &Prefix{Field: schema.Words, Prefix: pre, Boost: boostPrefix})
 		}
 	}
-	for _, s := range syn[strings.ToLower(w)] {
+	for _, s := range syn.of(m, w) {
 		if st := schema.Analyze(m, schema.TextAnalyzer, s); len(st) > 0 {
 			alts = append(alts, fieldsOf(s, len(st) > 1)...)
 		}

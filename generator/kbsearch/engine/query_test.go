@@ -57,3 +57,26 @@ func TestBuildNothingSearchable(t *testing.T) {
 		t.Error("no query for a plain word")
 	}
 }
+
+// TestSynonymsOfInflections: a plural or other inflection of a group's
+// member expands like the member ("NGOs" like "NGO").
+func TestSynonymsOfInflections(t *testing.T) {
+	m, _ := schema.Mapping()
+	syn := NewSynonyms([][]string{{"NGO", "CSO", "civil society"}, {"FTF", "foreign terrorist fighter"}, {"organisation", "organization"}})
+	for _, tt := range []struct {
+		word string
+		want []string
+	}{
+		{"NGO", []string{"CSO", "civil society"}},
+		{"NGOs", []string{"CSO", "civil society"}},
+		{"ngos", []string{"CSO", "civil society"}},
+		{"FTFs", []string{"foreign terrorist fighter"}},
+		{"organisations", []string{"organization"}},
+		{"prisons", nil},
+	} {
+		got := syn.of(m, tt.word)
+		if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+			t.Errorf("%s: %q, want %q", tt.word, got, tt.want)
+		}
+	}
+}
