@@ -284,3 +284,20 @@ func (s *Strings) Date(t time.Time) string {
 		"{year}", strconv.Itoa(t.Year()),
 	).Replace(s.format)
 }
+
+// Export returns every string whose key starts with prefix ("search."), for
+// scripts: text as text, plural forms as an object of forms.
+func (s *Strings) Export(prefix string) map[string]any {
+	out := map[string]any{}
+	for k, v := range s.text {
+		if strings.HasPrefix(k, prefix) {
+			out[k] = v
+		}
+	}
+	for k, v := range s.plurals {
+		if strings.HasPrefix(k, prefix) {
+			out[k] = v
+		}
+	}
+	return out
+}

@@ -63,6 +63,10 @@ var Outputs = []Output{
 	{Name: "print", Layout: "print", Optional: true, Enabled: (*config.Config).PDFEnabled, Pages: printPages},
 	{Name: "print-css", Enabled: (*config.Config).PDFEnabled, Files: printCSS},
 	{Name: "pdf", Enabled: (*config.Config).PDFEnabled, Files: pdfFiles},
+	{Name: "search-strings", Enabled: (*config.Config).SearchEnabled, Files: func(g *Gen) []GenFile {
+		u, data := g.Theme.SearchStrings()
+		return []GenFile{{u, func() []byte { return data }}}
+	}},
 	{Name: "sitemap", Enabled: (*config.Config).SitemapEnabled, Files: oneFile("/sitemap.xml", func(g *Gen) []byte { return Sitemap(g.Site, g.Config) })},
 	{Name: "feed", Enabled: (*config.Config).FeedEnabled, Files: oneFile("/atom.xml", func(g *Gen) []byte { return Feed(g.Site, g.Config) })},
 	{Name: "robots", Files: oneFile("/robots.txt", robots)},

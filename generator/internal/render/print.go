@@ -1,6 +1,9 @@
 package render
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"strconv"
@@ -108,6 +111,15 @@ func (pr *Print) CSSURL() string { return pr.URL + "pages.css" }
 func (t *Theme) RenderPrint(sd *SiteData, pr *Print) ([]byte, error) {
 	return t.Execute("print", &Data{Site: sd, Kind: "print", Page: pr.Guide, Title: pr.Title, URL: pr.URL,
 		Permalink: t.cfg.AbsURL(pr.URL), Print: pr})
+}
+
+// SearchStrings is the search script's text in the site's language (the
+// theme's search.* strings), as JSON, and its fingerprinted site path: the
+// script fetches it with the engine, when a reader starts to search.
+func (t *Theme) SearchStrings() (url string, data []byte) {
+	data, _ = json.Marshal(map[string]any{"lang": t.cfg.LanguageCode, "strings": t.Strings.Export("search.")})
+	sum := sha256.Sum256(data)
+	return "/assets/search/strings." + hex.EncodeToString(sum[:5]) + ".json", data
 }
 
 // PDFFile is a PDF the build made (or, in the preview, makes on request).

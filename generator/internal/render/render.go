@@ -363,6 +363,8 @@ func (t *Theme) funcs() template.FuncMap {
 		// the plural form). It escapes like any text; pipe it to safeHTML
 		// for strings that hold markup.
 		"T": func(key string, args ...any) (string, error) { return t.Strings.T(key, args...) },
+		// searchStrings is the site path of the search script's strings.
+		"searchStrings": func() string { u, _ := t.SearchStrings(); return cfg.RelURL(u) },
 		// safeHTML marks the theme's own markup as safe HTML.
 		"safeHTML": func(s string) template.HTML { return template.HTML(s) },
 		// date formats a date with the language's month names and order.

@@ -38,7 +38,7 @@ type Result struct {
 	Total   uint64             `json:"total"`
 	Hits    []Hit              `json:"hits"`
 	Facets  map[string][]Facet `json:"facets"`
-	Message string             `json:"message,omitempty"` // why there are no results, when known
+	Message string             `json:"message,omitempty"` // why there are no results, when known: a Message… key
 }
 
 // Hit is one matching section.
@@ -72,15 +72,24 @@ func Highlighter() *simplehighlighter.Highlighter {
 	return simplehighlighter.NewHighlighter(simplefragmenter.NewFragmenter(160), htmlformat.NewFragmentFormatter("<mark>", "</mark>"), "…")
 }
 
+// Why a search found nothing: keys of the theme's strings (the page shows
+// their text in the reader's language).
+const (
+	MessageOnlyExclusions = "search.message.only_exclusions"
+	MessageEmpty          = "search.message.empty"
+	MessageStopWords      = "search.message.stop_words"
+	MessageNone           = "search.message.none"
+)
+
 // Search runs req over r.
 func Search(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl, syn Synonyms, req Request) (*Result, error) {
 	p := Parse(req.Query, req.Prefix)
 	res := &Result{Facets: map[string][]Facet{}}
 	if len(p.Words)+len(p.Phrases) == 0 {
 		if len(p.Excluded) > 0 {
-			res.Message = "Add a word to search for: exclusions alone match nothing."
+			res.Message = MessageOnlyExclusions
 		} else {
-			res.Message = "Type a word to search."
+			res.Message = MessageEmpty
 		}
 		return res, nil
 	}
@@ -92,7 +101,7 @@ func Search(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImp
 	defer wg.Wait()
 	q := Build(m, p, syn, req.Filters, KnownWords(r, m, p))
 	if q == nil {
-		res.Message = "Only very common words: try more specific words."
+		res.Message = MessageStopWords
 		return res, nil
 	}
 	size := req.Size
@@ -182,7 +191,7 @@ func Run(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl, 
 		res.Hits = append(res.Hits, h)
 	}
 	if res.Total == 0 && res.Message == "" {
-		res.Message = "No results."
+		res.Message = MessageNone
 	}
 	return res, nil
 }

@@ -5,9 +5,34 @@
   "use strict";
   var form = document.getElementById("site-search");
   if (!form) return;
-  var cfg = { index: form.dataset.index, engine: form.dataset.engine, runtime: form.dataset.runtime };
+  var cfg = { index: form.dataset.index, engine: form.dataset.engine, runtime: form.dataset.runtime, strings: form.dataset.strings };
   var indexBase = cfg.index.slice(0, cfg.index.lastIndexOf("/") + 1);
   var enginePromise = null;
+
+  // The script's words come from the theme, in the site's language
+  // (strings.json, fetched with the engine when a reader starts to search).
+  var S = null, stringsPromise = null;
+  function loadStrings() {
+    if (!stringsPromise) {
+      stringsPromise = fetch(cfg.strings).then(function (r) {
+        if (!r.ok) throw new Error("search strings: HTTP " + r.status);
+        return r.json();
+      }).then(function (j) { S = j; return j; });
+      stringsPromise.catch(function () { stringsPromise = null; });
+    }
+    return stringsPromise;
+  }
+  function t(key, vals) {
+    var v = S && S.strings[key];
+    if (v == null) return "";
+    if (typeof v === "object") {
+      var form = "other";
+      try { form = new Intl.PluralRules(S.lang).select(vals && vals.count); } catch (e) {}
+      v = v[form] || v.other;
+    }
+    return String(v).replace(/\{(\w+)\}/g, function (_, k) { return vals && k in vals ? vals[k] : ""; });
+  }
+  function say(el, key, vals) { loadStrings().then(function () { el.textContent = t(key, vals); }, function () {}); }
 
   function supported() {
     return typeof WebAssembly === "object" && typeof fetch === "function" && typeof Promise === "function";
@@ -48,8 +73,8 @@
 
   function engine() {
     if (enginePromise) return enginePromise;
-    if (!supported()) return Promise.reject(new Error("This browser cannot run the search (it needs WebAssembly)."));
-    enginePromise = loadScript(cfg.runtime).then(function () {
+    if (!supported()) return loadStrings().then(function () { throw new Error(t("search.ui.unsupported")); });
+    enginePromise = Promise.all([loadStrings(), loadScript(cfg.runtime)]).then(function () {
       var go = new window.Go();
       var ready = new Promise(function (resolve) { window.kbSearchReady = resolve; });
       return instantiate(go).then(function (result) {
@@ -92,7 +117,8 @@
   }
 
   function errorText(err) {
-    return "Search is unavailable: " + (err && err.message ? err.message : err) + ". Check your connection and try again.";
+    var msg = err && err.message ? err.message : String(err);
+    return S ? t("search.ui.unavailable", { error: msg }) : msg;
   }
 
   // ---- Header combobox ----
@@ -122,7 +148,7 @@
     var my = ++seq;
     if (!q.trim()) { listbox.textContent = ""; options = []; openPopup(false); return; }
     openPopup(true);
-    if (!enginePromise) status.textContent = "Loading search…";
+    if (!enginePromise) say(status, "search.ui.loading");
     engine().then(function (kb) {
       return kb.search({ q: q, prefix: true, size: 8 });
     }).then(function (res) {
@@ -145,7 +171,7 @@
         listbox.appendChild(li);
         options.push(li);
       });
-      status.textContent = res.total ? res.total + (res.total === 1 ? " result" : " results") + " — Enter opens all" : (res.message || "No results");
+      status.textContent = res.total ? t("search.ui.header_status", { results: t("search.ui.results", { count: res.total }) }) : (res.message ? t(res.message) : t("search.ui.no_results"));
       setActive(-1);
     }).catch(function (err) {
       if (my !== seq) return;
@@ -204,7 +230,7 @@
   // On a phone the filters start folded, after the results.
   if (window.matchMedia && window.matchMedia("(max-width: 50rem)").matches) facetsBox.open = false;
   var more = document.getElementById("search-more");
-  var facetNames = { guide: "Guide", audiences: "Audience", tags: "Tag" };
+  var facetNames = { guide: "search.ui.facet_guide", audiences: "search.ui.facet_audiences", tags: "search.ui.facet_tags" };
   var state = readURL(), pageSeq = 0;
   // As in the header: start loading the engine when the visitor starts to search.
   pageInput.addEventListener("focus", function () { engine().catch(function () {}); });
@@ -225,8 +251,8 @@
 
   function run(append) {
     var my = ++pageSeq;
-    if (!state.q.trim()) { summary.textContent = "Type words to search."; results.textContent = ""; more.hidden = true; facetsBox.hidden = true; return; }
-    summary.textContent = enginePromise ? "Searching…" : "Loading search…";
+    if (!state.q.trim()) { say(summary, "search.ui.type_words"); results.textContent = ""; more.hidden = true; facetsBox.hidden = true; return; }
+    say(summary, enginePromise ? "search.ui.searching" : "search.ui.loading");
     engine().then(function (kb) {
       return kb.search({ q: state.q, filters: state.filters, from: state.from, size: 10 });
     }).then(function (res) {
@@ -243,7 +269,8 @@
         li.appendChild(p);
         results.appendChild(li);
       });
-      summary.textContent = res.total ? res.total + (res.total === 1 ? " result" : " results") + " for “" + state.q + "”" : (res.message || "No results") + (res.total === 0 && res.message === "No results." ? " Try other words, or fewer filters." : "");
+      summary.textContent = res.total ? t("search.ui.page_summary", { results: t("search.ui.results", { count: res.total }), query: state.q })
+        : (res.message ? t(res.message) : t("search.ui.no_results")) + (res.message === "search.message.none" ? t("search.ui.try_other") : "");
       more.hidden = state.from + res.hits.length >= res.total;
       renderFacets(res.facets || {});
     }).catch(function (err) {
@@ -262,7 +289,7 @@
       if (!list.length) return;
       any = true;
       var fs = el("fieldset", "search-facet");
-      fs.appendChild(el("legend", null, facetNames[name]));
+      fs.appendChild(el("legend", null, t(facetNames[name])));
       list.forEach(function (f, i) {
         var id = "facet-" + name + "-" + i;
         var row = el("div", "search-facet-row");
@@ -303,6 +330,6 @@
   });
   more.addEventListener("click", function () { state.from += 10; run(true); });
   pageInput.value = state.q;
-  if (!supported()) { summary.textContent = "This browser cannot run the search (it needs WebAssembly). Browse the guides instead."; return; }
-  if (state.q) run(false); else summary.textContent = "Type words to search.";
+  if (!supported()) { say(summary, "search.ui.unsupported_page"); return; }
+  if (state.q) run(false); // else the page already says to type words (nothing is fetched until then)
 })();
