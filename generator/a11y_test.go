@@ -1,14 +1,10 @@
 package main
 
 import (
-	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,54 +14,16 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"vepkb/generator/internal/browsertest"
+	"vepkb/generator/internal/npmtest"
 	"vepkb/generator/internal/server"
 )
 
-// axeSource installs the locked axe-core (npm ci, test tooling only:
-// testdata/axe) once into the user's cache folder and returns its script.
+// axeSource installs the locked axe-core (testdata/axe, test tooling only)
+// once and returns its script.
 func axeSource(t *testing.T) string {
 	t.Helper()
-	npm, err := exec.LookPath("npm")
-	if err != nil {
-		skipOrFail(t, "the accessibility tests need npm (apt-get install -y npm) for axe-core")
-	}
-	lock, err := os.ReadFile(filepath.Join("testdata", "axe", "package-lock.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sum := sha256.Sum256(lock)
-	cache, err := os.UserCacheDir()
-	if err != nil {
-		cache = os.TempDir()
-	}
-	dir := filepath.Join(cache, "vepkb-axe-"+hex.EncodeToString(sum[:6]))
-	script := filepath.Join(dir, "node_modules", "axe-core", "axe.min.js")
-	if _, err := os.Stat(script); err != nil {
-		tmp, err := os.MkdirTemp(cache, "vepkb-axe-tmp-")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer os.RemoveAll(tmp)
-		for _, f := range []string{"package.json", "package-lock.json"} {
-			data, _ := os.ReadFile(filepath.Join("testdata", "axe", f))
-			if err := os.WriteFile(filepath.Join(tmp, f), data, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, npm, "ci", "--no-audit", "--no-fund", "--loglevel=error")
-		cmd.Dir = tmp
-		if out, err := cmd.CombinedOutput(); err != nil {
-			skipOrFail(t, fmt.Sprintf("npm ci (testdata/axe): %v\n%s", err, out))
-		}
-		if err := os.Rename(tmp, dir); err != nil && !os.IsExist(err) {
-			if _, serr := os.Stat(script); serr != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	data, err := os.ReadFile(script)
+	dir := npmtest.Install(t, filepath.Join("testdata", "axe"), "axe")
+	data, err := os.ReadFile(filepath.Join(dir, "node_modules", "axe-core", "axe.min.js"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,8 +48,8 @@ func TestAccessibility(t *testing.T) {
 		t.Skip("builds the site and drives Chromium")
 	}
 	axe := axeSource(t)
-	dest := filepath.Join(t.TempDir(), "public")
-	if code, out, errs := runCmd("build", "--source", "..", "--dest", dest, "--no-pdf"); code != 0 {
+	dest, code, out, errs := bundledSite(t)
+	if code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, out, errs)
 	}
 	srv := httptest.NewServer(server.New(dest))

@@ -20,6 +20,40 @@ import (
 
 func testSite(t *testing.T) string { return sitetest.Basic(t) }
 
+// bundled is the repository's knowledge base built once (without PDFs:
+// TestBundledPDFs makes those) for the tests that only read it.
+var bundled struct {
+	once           sync.Once
+	dir, out, errs string
+	code           int
+}
+
+// bundledSite builds the knowledge base the first time it is called and
+// returns its output folder and what the build said.
+func bundledSite(t *testing.T) (dest string, code int, stdout, stderr string) {
+	t.Helper()
+	bundled.once.Do(func() {
+		dir, err := os.MkdirTemp("", "kb-bundled-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		bundled.dir = dir
+		bundled.code, bundled.out, bundled.errs = runCmd("build", "--source", "..", "--dest", filepath.Join(dir, "public"), "--no-pdf")
+	})
+	if bundled.dir == "" {
+		t.Fatal("the knowledge base could not be built")
+	}
+	return filepath.Join(bundled.dir, "public"), bundled.code, bundled.out, bundled.errs
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if bundled.dir != "" {
+		os.RemoveAll(bundled.dir)
+	}
+	os.Exit(code)
+}
+
 func runCmd(args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
 	code := run(context.Background(), args, &out, &errb)
@@ -83,8 +117,7 @@ func expectOutput(t *testing.T, stream, got, want string) {
 // TestBundledSite builds the repository's own knowledge base: it must pass
 // every check with no warnings.
 func TestBundledSite(t *testing.T) {
-	dest := filepath.Join(t.TempDir(), "public")
-	code, out, errs := runCmd("build", "--source", "..", "--dest", dest, "--no-pdf") // PDFs: TestBundledPDFs
+	dest, code, out, errs := bundledSite(t)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, out, errs)
 	}

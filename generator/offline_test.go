@@ -2,7 +2,6 @@ package main
 
 import (
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -19,8 +18,8 @@ func TestOffline(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the site and drives Chromium")
 	}
-	dest := filepath.Join(t.TempDir(), "public")
-	if code, out, errs := runCmd("build", "--source", "..", "--dest", dest, "--no-pdf"); code != 0 {
+	dest, code, out, errs := bundledSite(t)
+	if code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, out, errs)
 	}
 	srv := httptest.NewServer(server.New(dest))

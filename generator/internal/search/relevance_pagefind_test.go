@@ -2,8 +2,6 @@ package search_test
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -19,6 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"vepkb/generator/internal/browsertest"
+	"vepkb/generator/internal/npmtest"
 	"vepkb/generator/internal/search"
 	"vepkb/generator/internal/site"
 )
@@ -43,71 +42,11 @@ var pagefindVariants = []pagefindVariant{
 	{name: "pagefind-main", contentOnly: true}, // the same pages and text as our index
 }
 
-// needTool returns the path of a command, or skips (fails under CI).
-func needTool(tb testing.TB, name, why string) string {
-	tb.Helper()
-	p, err := exec.LookPath(name)
-	if err == nil {
-		return p
-	}
-	if os.Getenv("CI") == "true" {
-		tb.Fatalf("%s not found: CI must install it (%s)", name, why)
-	}
-	tb.Skipf("%s not installed (%s): skipping the Pagefind comparison", name, why)
-	return ""
-}
-
-// pagefindBin installs the locked Pagefind (npm ci) once into the user's
-// cache, under a hash of the lock file, and returns its command.
+// pagefindBin installs the locked Pagefind (testdata/pagefind) once and
+// returns its command.
 func pagefindBin(tb testing.TB) string {
 	tb.Helper()
-	needTool(tb, "node", "apt-get install -y nodejs")
-	npm := needTool(tb, "npm", "apt-get install -y npm")
-	src := filepath.Join("testdata", "pagefind")
-	pkg, err := os.ReadFile(filepath.Join(src, "package.json"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	lock, err := os.ReadFile(filepath.Join(src, "package-lock.json"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	sum := sha256.Sum256(append(append([]byte{}, pkg...), lock...))
-	cache, err := os.UserCacheDir()
-	if err != nil {
-		cache = os.TempDir()
-	}
-	dir := filepath.Join(cache, "vepkb", "pagefind-"+hex.EncodeToString(sum[:])[:12])
-	bin := filepath.Join(dir, "node_modules", ".bin", "pagefind")
-	if _, err := os.Stat(bin); err == nil {
-		return bin
-	}
-	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
-		tb.Fatal(err)
-	}
-	tmp, err := os.MkdirTemp(filepath.Dir(dir), ".pagefind-install-")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer os.RemoveAll(tmp)
-	for name, data := range map[string][]byte{"package.json": pkg, "package-lock.json": lock} {
-		if err := os.WriteFile(filepath.Join(tmp, name), data, 0o644); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, npm, "ci", "--no-audit", "--no-fund", "--loglevel=error")
-	cmd.Dir = tmp
-	if out, err := cmd.CombinedOutput(); err != nil {
-		tb.Fatalf("npm ci (testdata/pagefind): %v\n%s", err, out)
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		if _, statErr := os.Stat(bin); statErr != nil { // not another process's install
-			tb.Fatal(err)
-		}
-	}
-	return bin
+	return filepath.Join(npmtest.Install(tb, filepath.Join("testdata", "pagefind"), "pagefind"), "node_modules", ".bin", "pagefind")
 }
 
 // contentPages lists the site paths of the pages our search index covers.

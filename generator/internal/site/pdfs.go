@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"mime"
 	"net"
 	"net/http"
 	"path"
@@ -79,17 +80,17 @@ func (p *Printer) serve(w http.ResponseWriter, r *http.Request) {
 	data, ok := p.views[u]
 	p.mu.Unlock()
 	if ok {
-		if strings.HasSuffix(u, ".css") {
-			w.Header().Set("Content-Type", "text/css; charset=utf-8")
-		} else {
-			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		ctype := mime.TypeByExtension(path.Ext(u)) // pages.css
+		if ctype == "" {
+			ctype = "text/html; charset=utf-8" // a print view, /x/print/
 		}
+		w.Header().Set("Content-Type", ctype)
 		w.Write(data)
 		return
 	}
 	for _, a := range l.Theme.Assets() {
 		if a.URL == u {
-			w.Header().Set("Content-Type", mimeOf(u))
+			w.Header().Set("Content-Type", mime.TypeByExtension(path.Ext(u)))
 			w.Write(a.Data)
 			return
 		}
@@ -105,18 +106,6 @@ func (p *Printer) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	http.NotFound(w, r)
-}
-
-func mimeOf(u string) string {
-	switch path.Ext(u) {
-	case ".css":
-		return "text/css; charset=utf-8"
-	case ".js":
-		return "text/javascript; charset=utf-8"
-	case ".svg":
-		return "image/svg+xml"
-	}
-	return "application/octet-stream"
 }
 
 // Fill renders the parts of the site's print documents (once per load).
@@ -219,7 +208,7 @@ func (p *Printer) Make(ctx context.Context, pr *render.Print, sd *render.SiteDat
 
 // makePDFs prints every document of the site with one browser, documents in
 // parallel tabs.
-func makePDFs(ctx context.Context, l *Loaded, logf func(string, ...any)) (map[string]*render.PDFFile, map[string][]byte, error) {
+func makePDFs(ctx context.Context, l *Loaded) (map[string]*render.PDFFile, map[string][]byte, error) {
 	if len(l.Prints) == 0 {
 		return nil, nil, nil
 	}

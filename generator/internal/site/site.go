@@ -282,7 +282,7 @@ func Build(ctx context.Context, opt Options) (*Result, error) {
 		return res, nil
 	}
 	if len(l.Prints) > 0 {
-		if l.PDFs, l.PDFData, err = makePDFs(ctx, l, l.Logf); err != nil {
+		if l.PDFs, l.PDFData, err = makePDFs(ctx, l); err != nil {
 			return nil, err
 		}
 		phase("PDFs")
