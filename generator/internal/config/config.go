@@ -18,6 +18,7 @@ import (
 	toml "github.com/pelletier/go-toml/v2"
 
 	"vepkb/generator/internal/diag"
+	"vepkb/generator/internal/slug"
 	"vepkb/generator/internal/tomldiag"
 )
 
@@ -65,8 +66,11 @@ type Outputs struct {
 	Sitemap *bool `toml:"sitemap"`
 	// Offline lets readers keep the whole site on their device (a service
 	// worker and offline.json; default true).
-	Offline   *bool `toml:"offline"`
-	FeedLimit int   `toml:"feedLimit"`
+	Offline *bool `toml:"offline"`
+	// OfflineCopy makes build write the offline copy: the site as a zip
+	// archive that works from the files, with no server (default false).
+	OfflineCopy *bool `toml:"offlineCopy"`
+	FeedLimit   int   `toml:"feedLimit"`
 }
 
 // Markup configures Markdown rendering.
@@ -112,6 +116,21 @@ type PDF struct {
 
 // OfflineEnabled reports whether readers may keep the site on their device.
 func (c *Config) OfflineEnabled() bool { return c.Outputs.Offline == nil || *c.Outputs.Offline }
+
+// OfflineCopyEnabled reports whether builds write the offline copy.
+func (c *Config) OfflineCopyEnabled() bool {
+	return c.Outputs.OfflineCopy != nil && *c.Outputs.OfflineCopy
+}
+
+// OfflineCopyPath is the site path of the offline copy: the site's title
+// as a file name ("/cso-prison-practice-knowledge-base-offline.zip").
+func (c *Config) OfflineCopyPath() string {
+	name := slug.Make(c.Title)
+	if name == "" {
+		name = "site"
+	}
+	return "/" + name + "-offline.zip"
+}
 
 // PDFEnabled reports whether builds make PDFs.
 func (c *Config) PDFEnabled() bool { return c.PDF.Enabled != nil && *c.PDF.Enabled }

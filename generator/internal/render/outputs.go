@@ -70,6 +70,11 @@ var Outputs = []Output{
 	{Name: "sitemap", Enabled: (*config.Config).SitemapEnabled, Files: oneFile("/sitemap.xml", func(g *Gen) []byte { return Sitemap(g.Site, g.Config) })},
 	{Name: "feed", Enabled: (*config.Config).FeedEnabled, Files: oneFile("/atom.xml", func(g *Gen) []byte { return Feed(g.Site, g.Config) })},
 	{Name: "robots", Files: oneFile("/robots.txt", robots)},
+	// The offline copy is written by the build after every other file
+	// (package filecopy); it is listed here so that links to it resolve.
+	{Name: "offline-copy", Enabled: (*config.Config).OfflineCopyEnabled, Files: func(g *Gen) []GenFile {
+		return []GenFile{{Path: g.Config.OfflineCopyPath()}}
+	}},
 }
 
 // ContentLayouts are the layouts of content pages, by kind; every theme

@@ -43,6 +43,15 @@ type SiteData struct {
 	PDFs map[string]*PDFFile
 	// Offline is set when pages offer to keep the site on the device.
 	Offline bool
+	// OfflineCopy is the downloadable copy of the site, or nil.
+	OfflineCopy *Download
+}
+
+// Download is a file offered for download with its size, such as the
+// offline copy.
+type Download struct {
+	URL  string // site path
+	Size string // for people ("12.3 MB")
 }
 
 // WholePDF is the PDF of the whole knowledge base, or nil.
@@ -144,6 +153,9 @@ type Options struct {
 	// Offline offers readers to keep the site on their device (builds, not
 	// the preview).
 	Offline bool
+	// OfflineCopy, when set, is linked from the pages (builds that write
+	// it; see package filecopy).
+	OfflineCopy *Download
 }
 
 // NewSiteData is what templates see as .Site for a build with options opt.
@@ -153,7 +165,7 @@ func NewSiteData(site *content.Site, cfg *config.Config, opt Options) *SiteData 
 		Copyright: cfg.Copyright, Params: cfg.Params, Menu: sortedMenu(cfg.Menu.Main),
 		Home: site.Home, Guides: site.Guides, Standalone: site.Standalone,
 		Taxonomies: site.Taxonomies, Content: site, Config: cfg,
-		Search: opt.Search, PDFs: opt.PDFs, Offline: opt.Offline,
+		Search: opt.Search, PDFs: opt.PDFs, Offline: opt.Offline, OfflineCopy: opt.OfflineCopy,
 	}
 	if cfg.FeedEnabled() {
 		sd.FeedURL = "/atom.xml"

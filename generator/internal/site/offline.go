@@ -21,6 +21,8 @@ type recorder struct {
 	w     render.Writer
 	mu    sync.Mutex
 	files map[string]fileSum
+	// exclude are files the device does not keep (the offline copy).
+	exclude map[string]bool
 }
 
 type fileSum struct {
@@ -80,7 +82,7 @@ func (r *recorder) manifest(base string) []byte {
 	m := offlineManifest{Files: []string{}}
 	h := sha256.New()
 	for _, rel := range slices.Sorted(maps.Keys(r.files)) {
-		if strings.HasSuffix(rel, ".gz") || strings.HasSuffix(rel, ".br") || rel == "sw.js" {
+		if strings.HasSuffix(rel, ".gz") || strings.HasSuffix(rel, ".br") || rel == "sw.js" || r.exclude[rel] {
 			continue
 		}
 		s := r.files[rel]

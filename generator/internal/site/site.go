@@ -82,6 +82,9 @@ type Loaded struct {
 	Prints  []*render.Print
 	PDFs    map[string]*render.PDFFile
 	PDFData map[string][]byte
+	// OfflineCopy is the link to the offline copy, set by builds that
+	// write it.
+	OfflineCopy *render.Download
 
 	envChanged bool // links may resolve differently than in the build the cache last saw
 }
@@ -289,8 +292,16 @@ func Build(ctx context.Context, opt Options) (*Result, error) {
 	}
 	// Rendering is mostly waiting on file system calls; more goroutines than
 	// cores keep the CPUs busy while others wait.
-	rec := &recorder{w: out, files: map[string]fileSum{}}
-	ds := Render(ctx, l, rec, 4*Workers(l.Config))
+	rec := &recorder{w: out, files: map[string]fileSum{}, exclude: map[string]bool{}}
+	var w render.Writer = rec
+	var cw *copyWriter
+	if l.Config.OfflineCopyEnabled() {
+		cw = newCopyWriter(rec, l)
+		rec.exclude[cw.zip] = true // not for the service worker: it keeps the site itself
+		l.OfflineCopy = &render.Download{URL: "/" + cw.zip, Size: copySizeToken}
+		w = cw
+	}
+	ds := Render(ctx, l, w, 4*Workers(l.Config))
 	if err := out.Fatal(); err != nil {
 		return nil, err // one cause for every file: said once
 	}
@@ -299,6 +310,17 @@ func Build(ctx context.Context, opt Options) (*Result, error) {
 	}
 	if len(ds) > 0 {
 		return nil, &diag.Errors{Items: ds}
+	}
+	if cw != nil {
+		if err := cw.finish(ctx, Workers(l.Config)); err != nil {
+			if ferr := out.Fatal(); ferr != nil {
+				return nil, ferr
+			}
+			if ctx.Err() != nil {
+				return nil, context.Cause(ctx)
+			}
+			return nil, err
+		}
 	}
 	if l.Config.OfflineEnabled() {
 		if err := out.WriteFile("offline.json", rec.manifest(l.Config.Base.Path)); err != nil {
@@ -350,7 +372,7 @@ func (o Options) sources() []output.Protected {
 // when ctx is done; the caller reports why.
 func Render(ctx context.Context, l *Loaded, w render.Writer, workers int) []diag.Diagnostic {
 	var ds []diag.Diagnostic
-	opts := render.Options{Workers: workers, PDFs: l.PDFs, PDFData: l.PDFData, Offline: l.Config.OfflineEnabled()}
+	opts := render.Options{Workers: workers, PDFs: l.PDFs, PDFData: l.PDFData, Offline: l.Config.OfflineEnabled(), OfflineCopy: l.OfflineCopy}
 	if l.PDFData != nil {
 		opts.Prints = l.Prints // filled: their views are written beside the PDFs
 	}

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"archive/zip"
 	"bytes"
 	"compress/gzip"
 	"context"
@@ -19,6 +20,7 @@ import (
 	"testing"
 
 	"vepkb/generator/internal/output"
+	"vepkb/generator/internal/render"
 	"vepkb/generator/internal/sitetest"
 )
 
@@ -579,4 +581,59 @@ func readBasicConfig(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return string(data)
+}
+
+// TestOfflineCopyBuild: the offline copy is written last, linked with its
+// size, left out of what the service worker keeps, the same from build to
+// build, and under a base path its links are still relative.
+func TestOfflineCopyBuild(t *testing.T) {
+	root := newSite(t, "basic", map[string]string{"config.toml": readBasicConfig(t) + "\n[outputs]\nofflineCopy = true\n"})
+	var zips [][]byte
+	for i, base := range []string{"", "", "https://kb.example.org/kb/"} {
+		dest := filepath.Join(t.TempDir(), "out")
+		if _, err := build(t, root, func(o *Options) { o.Dest = dest; o.BaseURL = base }); err != nil {
+			t.Fatal(err)
+		}
+		data, err := os.ReadFile(filepath.Join(dest, "test-kb-offline.zip"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		zips = append(zips, data)
+		home, _ := os.ReadFile(filepath.Join(dest, "index.html"))
+		size := (&render.PDFFile{Bytes: int64(len(data))}).Size()
+		if !strings.Contains(string(home), "(ZIP, "+size+":") {
+			t.Errorf("build %d: the home page does not give the copy's size %s", i, size)
+		}
+		_ = filepath.WalkDir(dest, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				if b, _ := os.ReadFile(p); bytes.Contains(b, copySizeBytes) {
+					t.Errorf("build %d: %s still holds the size's placeholder", i, p)
+				}
+			}
+			return nil
+		})
+		if sw, _ := os.ReadFile(filepath.Join(dest, "offline.json")); bytes.Contains(sw, []byte(".zip")) {
+			t.Errorf("build %d: offline.json lists the copy", i)
+		}
+		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range zr.File {
+			if f.Name != "test-kb-offline/guide-a/first/index.html" {
+				continue
+			}
+			r, _ := f.Open()
+			page, _ := io.ReadAll(r)
+			r.Close()
+			for _, want := range []string{`href="../../glossary/index.html#dynamic-security"`, `src="../img/map.svg"`} {
+				if !strings.Contains(string(page), want) {
+					t.Errorf("build %d: the copy's chapter lacks %s", i, want)
+				}
+			}
+		}
+	}
+	if !bytes.Equal(zips[0], zips[1]) {
+		t.Error("two builds of the same site made different copies")
+	}
 }

@@ -6,7 +6,8 @@
 (function () {
   "use strict";
   var box = document.getElementById("offline");
-  if (!box || !("serviceWorker" in navigator) || !window.caches) return;
+  // Opened from the files (the offline copy), there is nothing to keep.
+  if (!box || window.location.protocol === "file:" || !("serviceWorker" in navigator) || !window.caches) return;
   var btn = box.querySelector("button"), status = box.querySelector(".offline-status");
   var d = box.dataset, KEY = "kb-offline";
   var on = false, asked = false;

@@ -9,15 +9,73 @@
   var indexBase = cfg.index.slice(0, cfg.index.lastIndexOf("/") + 1);
   var enginePromise = null;
 
+  // In the offline copy (opened from the files, where browsers refuse
+  // fetch) data-load is "script": each file the search needs is loaded as a
+  // script beside it ("x.kbx.js") that hands its data to kbFile, and site
+  // paths become paths of files ("guide/index.html") from data-root.
+  var byScript = form.dataset.load === "script";
+  var base = form.dataset.base || "/", root = form.dataset.root || "";
+  function fileURL(p) {
+    var rest = "", i = p.search(/[?#]/);
+    if (i >= 0) { rest = p.slice(i); p = p.slice(0, i); }
+    if (p.indexOf(base) === 0) p = p.slice(base.length);
+    else if (p.charAt(0) === "/") p = p.slice(1);
+    if (p === "" || p.charAt(p.length - 1) === "/") p += "index.html";
+    return new URL(root + p, window.location.href).href + rest;
+  }
+  function link(u) { return byScript ? fileURL(u) : u; }
+  var waiting = {};
+  window.kbFile = function (data, enc) {
+    var s = document.currentScript, w = s && waiting[s.src];
+    if (!w) return;
+    delete waiting[s.src];
+    var v = enc === "base64" ? fromBase64(data) : data;
+    w.forEach(function (f) { f.resolve(v); });
+  };
+  function fromBase64(s) {
+    if (Uint8Array.fromBase64) return Uint8Array.fromBase64(s);
+    var bin = atob(s), b = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) b[i] = bin.charCodeAt(i);
+    return b;
+  }
+  function wrapped(p) {
+    var src = fileURL(p) + ".js";
+    return new Promise(function (resolve, reject) {
+      if (waiting[src]) { waiting[src].push({ resolve: resolve, reject: reject }); return; }
+      waiting[src] = [{ resolve: resolve, reject: reject }];
+      var s = document.createElement("script");
+      function fail(why) {
+        var w = waiting[src];
+        delete waiting[src];
+        if (w) w.forEach(function (f) { f.reject(new Error(why + " " + src)); });
+      }
+      s.onload = function () { s.remove(); fail("no data in"); };
+      s.onerror = function () { s.remove(); fail("could not load"); };
+      s.src = src;
+      document.head.appendChild(s);
+    });
+  }
+  function getJSON(p, what) {
+    if (byScript) return wrapped(p);
+    return fetch(p).then(function (r) {
+      if (!r.ok) throw new Error(what + ": HTTP " + r.status);
+      return r.json();
+    });
+  }
+  function getBytes(p, what) {
+    if (byScript) return wrapped(p);
+    return fetch(p).then(function (r) {
+      if (!r.ok) throw new Error(what + ": HTTP " + r.status);
+      return r.arrayBuffer();
+    }).then(function (b) { return new Uint8Array(b); });
+  }
+
   // The script's words come from the theme, in the site's language
   // (strings.json, fetched with the engine when a reader starts to search).
   var S = null, stringsPromise = null;
   function loadStrings() {
     if (!stringsPromise) {
-      stringsPromise = fetch(cfg.strings).then(function (r) {
-        if (!r.ok) throw new Error("search strings: HTTP " + r.status);
-        return r.json();
-      }).then(function (j) { S = j; return j; });
+      stringsPromise = getJSON(cfg.strings, "search strings").then(function (j) { S = j; return j; });
       stringsPromise.catch(function () { stringsPromise = null; });
     }
     return stringsPromise;
@@ -39,12 +97,7 @@
   }
 
   // kbFetch is called by the engine for each index page it needs.
-  window.kbFetch = function (name) {
-    return fetch(indexBase + name).then(function (r) {
-      if (!r.ok) throw new Error("index page " + name + ": HTTP " + r.status);
-      return r.arrayBuffer();
-    }).then(function (b) { return new Uint8Array(b); });
-  };
+  window.kbFetch = function (name) { return getBytes(indexBase + name, "index page " + name); };
 
   function loadScript(src) {
     return new Promise(function (resolve, reject) {
@@ -57,6 +110,7 @@
   }
 
   function instantiate(go) {
+    if (byScript) return getBytes(cfg.engine).then(function (b) { return WebAssembly.instantiate(b, go.importObject); });
     var req = fetch(cfg.engine);
     if (WebAssembly.instantiateStreaming) {
       return WebAssembly.instantiateStreaming(req, go.importObject).catch(function () {
@@ -74,7 +128,7 @@
   function engine() {
     if (enginePromise) return enginePromise;
     if (!supported()) return loadStrings().then(function () { throw new Error(t("search.ui.unsupported")); });
-    enginePromise = Promise.all([loadStrings(), loadScript(cfg.runtime)]).then(function () {
+    enginePromise = Promise.all([loadStrings(), loadScript(link(cfg.runtime))]).then(function () {
       var go = new window.Go();
       var ready = new Promise(function (resolve) { window.kbSearchReady = resolve; });
       return instantiate(go).then(function (result) {
@@ -82,10 +136,7 @@
         return ready;
       });
     }).then(function () {
-      return fetch(cfg.index).then(function (r) {
-        if (!r.ok) throw new Error("search index: HTTP " + r.status);
-        return r.json();
-      });
+      return getJSON(cfg.index, "search index");
     }).then(function (manifest) {
       return window.kbSearch.open(manifest);
     }).then(function () { return window.kbSearch; });
@@ -161,7 +212,7 @@
         li.id = "site-search-option-" + i;
         li.setAttribute("role", "option");
         li.setAttribute("aria-selected", "false");
-        li.dataset.url = h.url;
+        li.dataset.url = link(h.url);
         // An option holds no link (an interactive element inside another):
         // choosing it, by click or Enter, opens its page.
         li.appendChild(el("span", "site-search-crumb", h.crumb));
@@ -246,7 +297,9 @@
     var p = new URLSearchParams();
     if (state.q) p.set("q", state.q);
     Object.keys(state.filters).forEach(function (k) { state.filters[k].forEach(function (v) { p.append(k, v); }); });
-    history.replaceState(null, "", window.location.pathname + (p.toString() ? "?" + p.toString() : ""));
+    try {
+      history.replaceState(null, "", window.location.pathname + (p.toString() ? "?" + p.toString() : ""));
+    } catch (e) {} // some browsers refuse it on file:// pages
   }
 
   function run(append) {
@@ -261,7 +314,7 @@
       res.hits.forEach(function (h) {
         var li = el("li", "search-result");
         var a = el("a", "search-result-title", h.heading && h.heading !== h.title ? h.title + " — " + h.heading : h.title);
-        a.href = h.url;
+        a.href = link(h.url);
         li.appendChild(a);
         li.appendChild(el("p", "search-result-crumb", h.crumb));
         var p = el("p", "search-result-snippet");
