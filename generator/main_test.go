@@ -30,7 +30,7 @@ var bundled struct {
 
 // bundledSite builds the knowledge base the first time it is called and
 // returns its output folder and what the build said.
-func bundledSite(t *testing.T) (dest string, code int, stdout, stderr string) {
+func bundledSite(t testing.TB) (dest string, code int, stdout, stderr string) {
 	t.Helper()
 	bundled.once.Do(func() {
 		dir, err := os.MkdirTemp("", "kb-bundled-")

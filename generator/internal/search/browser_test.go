@@ -210,6 +210,11 @@ func measureBudget(t *testing.T, dest, q1, q2 string, enforce bool) {
 
 	p.do(chromedp.Navigate(srv.URL + "/search/?q=" + strings.ReplaceAll(q1, " ", "+")))
 	p.waitFor(`document.querySelectorAll('#search-results li').length > 0`)
+	// The engine compiled, started and searched in its worker: Go's
+	// runtime never loaded on the page.
+	if where := p.eval(`typeof Go === 'undefined' && typeof kbSearch.search === 'function' ? 'worker' : 'page'`); where != "worker" {
+		t.Error("the search engine runs on the page's thread, not in its worker")
+	}
 	engine := p.eval(`String(performance.getEntriesByType('resource').filter(e => /\.wasm|wasm_exec/.test(e.name)).reduce((a, e) => a + e.transferSize, 0))`)
 	first := p.eval(`String(performance.getEntriesByType('navigation')[0].transferSize + performance.getEntriesByType('resource').filter(e => !/\.wasm|wasm_exec/.test(e.name)).reduce((a, e) => a + e.transferSize, 0))`)
 	requests := p.eval(`String(performance.getEntriesByType('resource').filter(e => /search-index/.test(e.name)).length)`)

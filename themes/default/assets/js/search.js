@@ -5,7 +5,7 @@
   "use strict";
   var form = document.getElementById("site-search");
   if (!form) return;
-  var cfg = { index: form.dataset.index, engine: form.dataset.engine, runtime: form.dataset.runtime, strings: form.dataset.strings };
+  var cfg = { index: form.dataset.index, engine: form.dataset.engine, runtime: form.dataset.runtime, strings: form.dataset.strings, worker: form.dataset.worker };
   var indexBase = cfg.index.slice(0, cfg.index.lastIndexOf("/") + 1);
   var enginePromise = null;
 
@@ -109,38 +109,106 @@
     });
   }
 
-  function instantiate(go) {
-    if (byScript) return getBytes(cfg.engine).then(function (b) { return WebAssembly.instantiate(b, go.importObject); });
-    var req = fetch(cfg.engine);
-    if (WebAssembly.instantiateStreaming) {
-      return WebAssembly.instantiateStreaming(req, go.importObject).catch(function () {
-        return fetch(cfg.engine).then(bytesOf).then(function (b) { return WebAssembly.instantiate(b, go.importObject); });
+  // The engine, compiled while it downloads (compiling needs no runtime).
+  function compile() {
+    function fromBytes() {
+      return getBytes(cfg.engine, "search engine").then(function (b) { return WebAssembly.compile(b); });
+    }
+    if (byScript || !WebAssembly.compileStreaming) return fromBytes();
+    // A server that sends another type than application/wasm: compile the bytes.
+    return WebAssembly.compileStreaming(fetch(cfg.engine)).catch(fromBytes);
+  }
+
+  // The engine runs in a worker (search-worker.js) where one can be
+  // started, so that compiling it, Go's start and every query leave the
+  // page free; the page still fetches every file. Opened from the files
+  // (the offline copy), browsers refuse workers: it runs here.
+  function worker() {
+    var w = new Worker(cfg.worker), calls = {}, n = 0, started = null, failed = null;
+    var ready = new Promise(function (resolve, reject) { started = resolve; failed = reject; });
+    function fail(err) {
+      failed(err);
+      Object.keys(calls).forEach(function (k) { calls[k].reject(err); delete calls[k]; });
+    }
+    function call(method, arg) {
+      return new Promise(function (resolve, reject) {
+        var id = ++n;
+        calls[id] = { resolve: resolve, reject: reject };
+        w.postMessage({ type: "call", id: id, method: method, arg: arg });
       });
     }
-    return req.then(bytesOf).then(function (b) { return WebAssembly.instantiate(b, go.importObject); });
+    w.onerror = function (e) { e.preventDefault(); fail(new Error("search engine: " + (e.message || "could not start"))); };
+    w.onmessage = function (e) {
+      var m = e.data;
+      if (m.type === "fetch") {
+        getBytes(indexBase + m.name, "index page " + m.name).then(function (b) {
+          w.postMessage({ type: "fetched", id: m.id, bytes: b.buffer }, [b.buffer]);
+        }, function (err) { w.postMessage({ type: "fetched", id: m.id, error: err.message }); });
+      } else if (m.type === "ready") {
+        started({
+          open: function (a) { return call("open", a); },
+          search: function (a) { return call("search", a); },
+          stats: function () { return call("stats"); }
+        });
+      } else if (m.type === "failed") {
+        fail(new Error(m.error));
+      } else if (m.type === "result") {
+        var c = calls[m.id];
+        delete calls[m.id];
+        if (c) { if (m.error) c.reject(new Error(m.error)); else c.resolve(m.value); }
+      }
+    };
+    w.postMessage({ type: "runtime", url: new URL(cfg.runtime, window.location.href).href });
+    // The download starts now, on the page; its bytes stream to the worker,
+    // which compiles them as they arrive.
+    fetch(cfg.engine).then(function (r) {
+      if (!r.ok) throw new Error("search engine: HTTP " + r.status);
+      try {
+        w.postMessage({ type: "start", body: r.body }, [r.body]);
+      } catch (e) { // no transferable streams: hand over the whole file
+        return r.arrayBuffer().then(function (b) { w.postMessage({ type: "start", bytes: b }, [b]); });
+      }
+    }).catch(fail);
+    return {
+      compiles: true,
+      start: function () { return ready; },
+      stop: function () { w.terminate(); }
+    };
   }
 
-  function bytesOf(r) {
-    if (!r.ok) throw new Error("search engine: HTTP " + r.status);
-    return r.arrayBuffer();
+  function onThisThread() {
+    var runtime = loadScript(link(cfg.runtime));
+    return {
+      start: function (module) {
+        return runtime.then(function () {
+          var go = new window.Go();
+          var ready = new Promise(function (resolve) { window.kbSearchReady = resolve; });
+          return WebAssembly.instantiate(module, go.importObject).then(function (instance) {
+            go.run(instance);
+            return ready;
+          });
+        }).then(function () { return window.kbSearch; });
+      },
+      stop: function () {}
+    };
   }
 
+  // engine loads the strings, the engine and the index manifest at once.
   function engine() {
     if (enginePromise) return enginePromise;
     if (!supported()) return loadStrings().then(function () { throw new Error(t("search.ui.unsupported")); });
-    enginePromise = Promise.all([loadStrings(), loadScript(link(cfg.runtime))]).then(function () {
-      var go = new window.Go();
-      var ready = new Promise(function (resolve) { window.kbSearchReady = resolve; });
-      return instantiate(go).then(function (result) {
-        go.run(result.instance);
-        return ready;
+    var host = !byScript && cfg.worker && typeof Worker === "function" ? worker() : onThisThread();
+    var manifest = getJSON(cfg.index, "search index");
+    manifest.catch(function () {});
+    enginePromise = Promise.all([loadStrings(), host.compiles ? null : compile()]).then(function (r) {
+      return host.start(r[1]);
+    }).then(function (kb) {
+      return manifest.then(function (m) { return kb.open(m); }).then(function () {
+        window.kbSearch = kb;
+        return kb;
       });
-    }).then(function () {
-      return getJSON(cfg.index, "search index");
-    }).then(function (manifest) {
-      return window.kbSearch.open(manifest);
-    }).then(function () { return window.kbSearch; });
-    enginePromise.catch(function () { enginePromise = null; });
+    });
+    enginePromise.catch(function () { enginePromise = null; host.stop(); });
     return enginePromise;
   }
 
