@@ -31,8 +31,11 @@ func start(t *testing.T) *fixture {
 		Dirs:  []string{filepath.Join(root, "content"), filepath.Join(root, "themes"), filepath.Join(root, "layouts")},
 		Files: []string{filepath.Join(root, "config.toml")},
 		Skip:  []string{filepath.Join(root, "content", "public")},
-		// Long enough that a loaded machine does not split a burst.
-		Quiet: 400 * time.Millisecond,
+		// Long enough that a loaded machine does not split a burst: with
+		// the default 2 s cap, writing 1,000 files while other test
+		// packages ran once took longer and split the burst (999 + 1).
+		Quiet:   400 * time.Millisecond,
+		MaxWait: 30 * time.Second,
 	})
 	if err != nil {
 		t.Fatal(err)
