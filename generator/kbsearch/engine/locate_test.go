@@ -34,7 +34,9 @@ func contentTexts(t *testing.T) []string {
 
 // TestStemKeepsPrefix checks the rule bodyLocator relies on: every word
 // of the knowledge base, lower-cased, starts with all but the last two
-// bytes of the term the text analyzer makes of it.
+// bytes of the term the text analyzer makes of it. Words with other than
+// ASCII bytes are always analysed (mayBecome lets them through), so the
+// rule need not hold for them (the Arabic stemmer removes the article).
 func TestStemKeepsPrefix(t *testing.T) {
 	m, err := schema.Mapping()
 	if err != nil {
@@ -45,6 +47,9 @@ func TestStemKeepsPrefix(t *testing.T) {
 	for _, text := range contentTexts(t) {
 		for _, tok := range m.AnalyzerNamed(schema.WordsAnalyzer).Analyze([]byte(text)) {
 			word := string(tok.Term) // lower-cased, possessive removed, not stemmed
+			if !isASCII(word) {
+				continue
+			}
 			out := a.Analyze([]byte(word))
 			if len(out) != 1 {
 				continue
@@ -95,4 +100,13 @@ func TestBodyLocationsMatchFullAnalysis(t *testing.T) {
 	if found < 100 {
 		t.Fatalf("only %d locations found in the content", found)
 	}
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

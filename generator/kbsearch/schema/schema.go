@@ -10,6 +10,7 @@ package schema
 import (
 	// Registers the "custom" analyzer type.
 	_ "github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/lang/ar"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/token/porter"
@@ -31,7 +32,7 @@ const (
 
 // Analyzer names registered by this package.
 const (
-	TextAnalyzer  = "kb_en"    // English with stemming, keeping acronyms whole
+	TextAnalyzer  = "kb_en"    // English with stemming, keeping acronyms whole; Arabic normalised and stemmed
 	WordsAnalyzer = "kb_words" // the same tokens, lower-cased, not stemmed
 )
 
@@ -52,9 +53,12 @@ func Mapping() (*mapping.IndexMappingImpl, error) {
 	m := mapping.NewIndexMapping()
 	var err error
 	err = m.AddCustomAnalyzer(TextAnalyzer, map[string]interface{}{
-		"type":          "custom",
-		"tokenizer":     acronymTokenizerName,
-		"token_filters": []interface{}{en.PossessiveName, lowercase.Name, en.StopName, porter.Name},
+		"type":      "custom",
+		"tokenizer": acronymTokenizerName,
+		// Arabic words lose diacritics, hamza forms and the article
+		// (الإدماج and إدماج are one term); the filters leave other
+		// scripts alone, and Porter leaves Arabic alone.
+		"token_filters": []interface{}{en.PossessiveName, lowercase.Name, en.StopName, ar.NormalizeName, ar.StemmerName, porter.Name},
 	})
 	if err != nil {
 		return nil, err
@@ -62,7 +66,7 @@ func Mapping() (*mapping.IndexMappingImpl, error) {
 	err = m.AddCustomAnalyzer(WordsAnalyzer, map[string]interface{}{
 		"type":          "custom",
 		"tokenizer":     acronymTokenizerName,
-		"token_filters": []interface{}{en.PossessiveName, lowercase.Name, en.StopName},
+		"token_filters": []interface{}{en.PossessiveName, lowercase.Name, en.StopName, ar.NormalizeName},
 	})
 	if err != nil {
 		return nil, err

@@ -27,3 +27,28 @@ func TestAnalyzers(t *testing.T) {
 		}
 	}
 }
+
+// TestArabic: Arabic words match with or without the definite article,
+// hamza forms of alef and diacritics, as a visitor types them.
+func TestArabic(t *testing.T) {
+	m, err := Mapping()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pair := range [][2]string{
+		{"الإدماج", "إدماج"},
+		{"إعادة الإدماج", "اعادة ادماج"},
+		{"السجون", "سجون"},
+		{"التطرّف العنيف", "التطرف العنيف"}, // shadda
+		{"أمن", "امن"},
+	} {
+		a, b := Analyze(m, TextAnalyzer, pair[0]), Analyze(m, TextAnalyzer, pair[1])
+		if strings.Join(a, " ") != strings.Join(b, " ") || len(a) == 0 {
+			t.Errorf("%q → %q, %q → %q: want the same terms", pair[0], a, pair[1], b)
+		}
+	}
+	// The unstemmed words (typos, prefixes) are normalised too.
+	if got := strings.Join(Analyze(m, WordsAnalyzer, "إدماج التطرّف"), " "); got != "ادماج التطرف" {
+		t.Errorf("words: %q", got)
+	}
+}

@@ -21,6 +21,7 @@ require (
 	github.com/json-iterator/go v0.0.0-20171115153421-f7279a603ede // indirect
 	github.com/mschoch/smat v0.2.0 // indirect
 	go.etcd.io/bbolt v1.4.0 // indirect
+	golang.org/x/text v0.44.0 // indirect
 )
 
 replace vepkb => ../../..
@@ -33,3 +34,7 @@ replace go.etcd.io/bbolt => ./bboltstub
 replace github.com/RoaringBitmap/roaring/v2 => ./roaringlite
 
 replace github.com/json-iterator/go => ./jsoniterstd
+
+// Bleve's Arabic package keeps x/text's NFKC tables alive through an
+// analyzer the client never uses.
+replace golang.org/x/text => ./textlite
