@@ -69,7 +69,7 @@ func TestAccessibility(t *testing.T) {
 		{"taxonomy", "/tags/", "", ""},
 		{"term", "/audiences/probation/", "", ""},
 		{"404", "/404.html", "", ""},
-		{"search with results", "/search/?q=dynamic+security", `document.querySelectorAll('#search-results li').length > 0`, ""},
+		{"search with results", "/search/?q=dynamic+security", `document.querySelectorAll('#search-results > li').length > 0`, ""},
 		{"combobox open", "/safeguards/", `document.querySelectorAll('#site-search-listbox [role=option]').length > 0`,
 			`(() => { const i = document.getElementById('site-search-input'); i.focus(); i.value = 'vetting'; i.dispatchEvent(new Event('input')); return true })()`},
 	}

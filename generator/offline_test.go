@@ -60,7 +60,7 @@ func TestOffline(t *testing.T) {
 		t.Errorf("offline, the glossary's title is %q", h)
 	}
 	p.Do(chromedp.Navigate(srv.URL + "/search/?q=vetting"))
-	p.WaitFor(`document.querySelectorAll('#search-results li').length > 0`)
+	p.WaitFor(`document.querySelectorAll('#search-results > li').length > 0`)
 }
 
 // TestOfflineCopy: a trainer downloads the offline copy, unpacks it on a
@@ -191,12 +191,12 @@ func TestOfflineCopy(t *testing.T) {
 	}
 	// The search page: submit the header form.
 	p.Do(chromedp.SendKeys("#site-search-input", "\r"))
-	p.WaitThrough(`location.pathname.endsWith('/search/index.html') && document.querySelectorAll('#search-results li').length > 0`)
+	p.WaitThrough(`location.pathname.endsWith('/search/index.html') && document.querySelectorAll('#search-results > li').length > 0`)
 	if s := p.Text("#search-summary"); !strings.Contains(s, "vetting") {
 		t.Errorf("search summary %q", s)
 	}
-	first := p.Attr("#search-results li a", "href")
-	p.Do(chromedp.Click(chromedp.CSS("#search-results li a"), chromedp.NodeVisible))
+	first := p.Attr("#search-results > li a", "href")
+	p.Do(chromedp.Click(chromedp.CSS("#search-results > li a"), chromedp.NodeVisible))
 	p.WaitThrough(`location.pathname.endsWith('/index.html') && !location.pathname.endsWith('/search/index.html')`)
 	if got := p.Eval(`location.href`); got != first {
 		t.Errorf("the first result opened %s, its link is %s", got, first)

@@ -137,7 +137,7 @@ func TestPreviewSearchInBrowser(t *testing.T) {
 	}
 	p := browsertest.Page{T: t, Ctx: ctx}
 	p.Do(chromedp.Navigate(s.URL() + "search/?q=chapter"))
-	p.WaitFor(`document.querySelectorAll('#search-results li').length > 0`)
+	p.WaitFor(`document.querySelectorAll('#search-results > li').length > 0`)
 	if got := p.Text("#search-summary"); !strings.Contains(got, "for “chapter”") {
 		t.Errorf("summary %q", got)
 	}

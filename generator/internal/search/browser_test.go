@@ -74,20 +74,27 @@ func TestSearchInBrowser(t *testing.T) {
 	p := page{t, ctx}
 
 	p.do(chromedp.Navigate(srv.URL + "/search/?q=dynamic+security"))
-	p.waitFor(`document.querySelectorAll('#search-results li').length > 0`)
+	p.waitFor(`document.querySelectorAll('#search-results > li').length > 0`)
 	summary := p.text("#search-summary")
-	hits := p.eval(`String(document.querySelectorAll('#search-results li').length)`)
-	snippet := p.eval(`document.querySelector('#search-results li .search-result-snippet').innerHTML`)
-	if !strings.Contains(summary, "results for") || hits != "10" {
+	hits := p.eval(`String(document.querySelectorAll('#search-results > li').length)`)
+	snippet := p.eval(`document.querySelector('#search-results > li .search-result-snippet').innerHTML`)
+	if !strings.Contains(summary, "sections) for") || hits != "10" {
 		t.Errorf("summary %q, %s hits shown", summary, hits)
 	}
 	if !strings.Contains(snippet, "<mark>") {
 		t.Errorf("no <mark> in snippet %q", snippet)
 	}
+	// One result a page, with its next best sections as links below it.
+	if n := p.eval(`String(new Set(Array.from(document.querySelectorAll('#search-results > li > a.search-result-title')).map(a => new URL(a.href).pathname)).size)`); n != "10" {
+		t.Errorf("the first 10 results are %s different pages", n)
+	}
+	if n := p.eval(`String(document.querySelectorAll('#search-results > li:first-child .search-result-sections a[href*="#"]').length)`); n != "2" {
+		t.Errorf("the first result lists %s further sections, want 2", n)
+	}
 
 	// More results on demand.
 	p.do(chromedp.Click(chromedp.CSS("#search-more")))
-	p.waitFor(`document.querySelectorAll('#search-results li').length > 10`)
+	p.waitFor(`document.querySelectorAll('#search-results > li').length > 10`)
 
 	// A facet filters the results and goes into the URL.
 	p.waitFor(`document.querySelectorAll('#search-facets input[type=checkbox]').length > 0`)
@@ -97,7 +104,7 @@ func TestSearchInBrowser(t *testing.T) {
 	}
 	p.do(chromedp.Click(chromedp.CSS(`#search-facets fieldset:nth-of-type(2) input[type=checkbox]`)))
 	p.waitFor(`document.getElementById('search-summary').textContent !== ` + jsString(summary) +
-		` && document.getElementById('search-summary').textContent.indexOf('results for') >= 0`)
+		` && document.getElementById('search-summary').textContent.indexOf('sections) for') >= 0`)
 	// The focus stays on the filter the visitor changed.
 	p.waitFor(`document.activeElement && document.activeElement.dataset && document.activeElement.dataset.facet !== undefined && document.activeElement.checked`)
 	if url := p.eval(`location.search`); !strings.Contains(url, "audiences=") {
@@ -106,7 +113,7 @@ func TestSearchInBrowser(t *testing.T) {
 
 	// A typo still finds results; the URL opens the search on reload.
 	p.do(chromedp.Navigate(srv.URL + "/search/?q=rehabilitaton"))
-	p.waitFor(`document.getElementById('search-summary').textContent.indexOf('results for') >= 0`)
+	p.waitFor(`document.getElementById('search-summary').textContent.indexOf('sections) for') >= 0`)
 
 	// Bad input: no crash, a message.
 	p.do(chromedp.Navigate(srv.URL + "/search/?q=the+and+of"))
@@ -209,7 +216,7 @@ func measureBudget(t *testing.T, dest, q1, q2 string, enforce bool) {
 	}
 
 	p.do(chromedp.Navigate(srv.URL + "/search/?q=" + strings.ReplaceAll(q1, " ", "+")))
-	p.waitFor(`document.querySelectorAll('#search-results li').length > 0`)
+	p.waitFor(`document.querySelectorAll('#search-results > li').length > 0`)
 	// The engine compiled, started and searched in its worker: Go's
 	// runtime never loaded on the page.
 	if where := p.eval(`typeof Go === 'undefined' && typeof kbSearch.search === 'function' ? 'worker' : 'page'`); where != "worker" {
@@ -332,10 +339,10 @@ func TestSearchPlainStaticServer(t *testing.T) {
 	defer srv.Close()
 	p := page{t, ctx}
 	p.do(chromedp.Navigate(srv.URL + "/search/?q=" + strings.ReplaceAll(q, " ", "+")))
-	p.waitFor(`document.querySelectorAll('#search-results li').length > 0 || /unavailable|failed/i.test(document.getElementById('search-summary').textContent)`)
+	p.waitFor(`document.querySelectorAll('#search-results > li').length > 0 || /unavailable|failed/i.test(document.getElementById('search-summary').textContent)`)
 	summary := p.text("#search-summary")
 	snippets := p.eval(`Array.from(document.querySelectorAll('#search-results .search-result-snippet')).map(e => e.innerHTML).join(' ')`)
-	if !strings.Contains(summary, "results for") || !strings.Contains(snippets, "<mark>") {
+	if !strings.Contains(summary, "sections) for") || !strings.Contains(snippets, "<mark>") {
 		t.Fatalf("plain static server: summary %q, snippets %.200q", summary, snippets)
 	}
 	if brotli > 0 {

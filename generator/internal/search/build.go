@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"strings"
 
 	"vepkb/generator/internal/content"
 	"vepkb/generator/internal/search/kbxwrite"
@@ -25,5 +26,22 @@ func Build(ctx context.Context, site *content.Site, prefix string, pageSize int,
 	if err != nil {
 		return nil, nil, err
 	}
+	man.Pages = kbx.EncodePages(pageCounts(docs))
 	return man, docs, nil
+}
+
+// pageCounts is how many sections each page has, in index order (a page's
+// sections are consecutive: Documents lists them so).
+func pageCounts(docs []Doc) []int {
+	var counts []int
+	last := ""
+	for i, d := range docs {
+		page, _, _ := strings.Cut(d.Section.URL, "#")
+		if i == 0 || page != last {
+			counts = append(counts, 0)
+			last = page
+		}
+		counts[len(counts)-1]++
+	}
+	return counts
 }

@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -152,6 +153,31 @@ var querySet = []engine.Request{
 
 func liveReader(t *testing.T, idx bleve.Index) index.IndexReader { return livebleve.Reader(t, idx) }
 
+// pagedReader gives a live index the static index's page table (the same
+// documents in the same order), so that both group hits by page alike.
+type pagedReader struct {
+	index.IndexReader
+	pages *kbx.Index
+}
+
+func (p pagedReader) Paged() bool { return true }
+
+func (p pagedReader) Compare(a, b index.IndexInternalID) int {
+	x, _ := p.ExternalID(a)
+	y, _ := p.ExternalID(b)
+	return strings.Compare(x, y)
+}
+
+func (p pagedReader) Pages() int { return p.pages.Reader(context.Background()).Pages() }
+
+func (p pagedReader) PageOf(id index.IndexInternalID) (int, bool) {
+	ext, err := p.ExternalID(id)
+	if err != nil {
+		return 0, false
+	}
+	return p.pages.Page(ext)
+}
+
 // TestStaticMatchesLive runs the query set through the engine over the
 // static index and over a live Bleve index: hits, order, scores, facets and
 // snippets must be the same.
@@ -160,7 +186,7 @@ func TestStaticMatchesLive(t *testing.T) {
 	m, _ := schema.Mapping()
 	syn := engine.NewSynonyms([][]string{{"disengagement", "deradicalization", "deradicalisation"}})
 	ctx := context.Background()
-	lr := liveReader(t, f.live)
+	lr := pagedReader{liveReader(t, f.live), f.static}
 	nonEmpty := 0
 	for _, req := range querySet {
 		name := req.Query
@@ -176,8 +202,9 @@ func TestStaticMatchesLive(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if a.Total != b.Total || len(a.Hits) != len(b.Hits) || a.Message != b.Message {
-				t.Fatalf("static: %d hits (%d shown) %q; live: %d (%d) %q", a.Total, len(a.Hits), a.Message, b.Total, len(b.Hits), b.Message)
+			if a.Total != b.Total || len(a.Hits) != len(b.Hits) || a.Message != b.Message || a.Pages != b.Pages || a.More != b.More {
+				t.Fatalf("static: %d hits (%d pages, %d shown, more %v) %q; live: %d (%d, %d, %v) %q",
+					a.Total, a.Pages, len(a.Hits), a.More, a.Message, b.Total, b.Pages, len(b.Hits), b.More, b.Message)
 			}
 			if a.Total > 0 {
 				nonEmpty++
@@ -186,6 +213,16 @@ func TestStaticMatchesLive(t *testing.T) {
 				x, y := a.Hits[i], b.Hits[i]
 				if x.ID != y.ID || math.Abs(x.Score-y.Score) > 1e-9*math.Max(1, y.Score) || x.Snippet != y.Snippet || x.URL != y.URL {
 					t.Errorf("hit %d: static %s %.6f %q\n        live   %s %.6f %q", i, x.ID, x.Score, x.Snippet, y.ID, y.Score, y.Snippet)
+				}
+				if len(x.Sections) != len(y.Sections) {
+					t.Errorf("hit %d: static %d more sections, live %d", i, len(x.Sections), len(y.Sections))
+					continue
+				}
+				for j := range x.Sections {
+					u, v := x.Sections[j], y.Sections[j]
+					if u.ID != v.ID || math.Abs(u.Score-v.Score) > 1e-9*math.Max(1, v.Score) || u.Snippet != v.Snippet {
+						t.Errorf("hit %d section %d: static %s %.6f %q\n        live   %s %.6f %q", i, j, u.ID, u.Score, u.Snippet, v.ID, v.Score, v.Snippet)
+					}
 				}
 			}
 			if !slices.Equal(sortedFacets(a.Facets), sortedFacets(b.Facets)) {
@@ -292,7 +329,9 @@ func TestEngineMatchesBleveSearch(t *testing.T) {
 		if size == 0 {
 			size = 10
 		}
-		req := bleve.NewSearchRequestOptions(toQuery(plan), size, r.From, false)
+		// Every section, ranked by Bleve, grouped by page below as the
+		// engine must group them.
+		req := bleve.NewSearchRequestOptions(toQuery(plan), 100000, 0, false)
 		req.SortByCustom(engine.Sort())
 		req.Highlight = bleve.NewHighlight()
 		for _, ff := range engine.FacetFields {
@@ -310,13 +349,41 @@ func TestEngineMatchesBleveSearch(t *testing.T) {
 		if len(name) > 30 {
 			name = name[:30]
 		}
-		if got.Total != want.Total || len(got.Hits) != len(want.Hits) {
-			t.Errorf("%s: %d/%d hits, bleve %d/%d", name, got.Total, len(got.Hits), want.Total, len(want.Hits))
+		var groups [][]*bsearch.DocumentMatch
+		at := map[int]int{}
+		for _, h := range want.Hits {
+			pg, ok := f.static.Page(h.ID)
+			if !ok {
+				t.Fatalf("%s: no page for %s", name, h.ID)
+			}
+			if i, seen := at[pg]; seen {
+				if len(groups[i]) < engine.MaxSections {
+					groups[i] = append(groups[i], h)
+				}
+				continue
+			}
+			at[pg] = len(groups)
+			groups = append(groups, []*bsearch.DocumentMatch{h})
+		}
+		pages := len(groups)
+		groups = groups[min(r.From, len(groups)):min(r.From+size, len(groups))]
+		if got.Total != want.Total || len(got.Hits) != len(groups) || got.Pages != pages || got.More != (r.From+size < pages) {
+			t.Errorf("%s: %d sections, %d pages, %d shown, more %v; bleve %d, %d, %d", name, got.Total, got.Pages, len(got.Hits), got.More, want.Total, pages, len(groups))
 			continue
 		}
-		for i, h := range want.Hits {
-			if got.Hits[i].ID != h.ID || math.Abs(got.Hits[i].Score-h.Score) > 1e-9*math.Max(1, h.Score) {
-				t.Errorf("%s hit %d: %s %.6f, bleve %s %.6f", name, i, got.Hits[i].ID, got.Hits[i].Score, h.ID, h.Score)
+		same := func(id string, score float64, h *bsearch.DocumentMatch) bool {
+			return id == h.ID && math.Abs(score-h.Score) <= 1e-9*math.Max(1, h.Score)
+		}
+		for i, g := range groups {
+			gh := got.Hits[i]
+			if !same(gh.ID, gh.Score, g[0]) || len(gh.Sections) != len(g)-1 {
+				t.Errorf("%s hit %d: %s %.6f (%d more sections), bleve %s %.6f (%d)", name, i, gh.ID, gh.Score, len(gh.Sections), g[0].ID, g[0].Score, len(g)-1)
+				continue
+			}
+			for j, sec := range gh.Sections {
+				if !same(sec.ID, sec.Score, g[j+1]) {
+					t.Errorf("%s hit %d section %d: %s, bleve %s", name, i, j, sec.ID, g[j+1].ID)
+				}
 			}
 		}
 		for fname, fr := range want.Facets {
@@ -411,7 +478,7 @@ func TestNestedDirectories(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if a.Total != b.Total || !slices.Equal(a.Hits, b.Hits) || !slices.Equal(sortedFacets(a.Facets), sortedFacets(b.Facets)) {
+		if a.Total != b.Total || !reflect.DeepEqual(a.Hits, b.Hits) || !slices.Equal(sortedFacets(a.Facets), sortedFacets(b.Facets)) {
 			t.Errorf("%.30q: results differ with nested directories", req.Query)
 		}
 	}

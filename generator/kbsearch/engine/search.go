@@ -29,19 +29,25 @@ type Request struct {
 	Query   string              `json:"q"`
 	Prefix  bool                `json:"prefix"`  // the visitor is still typing the last word
 	Filters map[string][]string `json:"filters"` // facet field → selected terms (any of them)
-	From    int                 `json:"from"`
-	Size    int                 `json:"size"`
+	From    int                 `json:"from"`    // in pages
+	Size    int                 `json:"size"`    // pages
 }
 
-// Result is the answer to a Request.
+// Result is the answer to a Request: pages, each with its best matching
+// sections, in the order of their best section's score.
 type Result struct {
-	Total   uint64             `json:"total"`
+	Total uint64 `json:"total"` // matching sections
+	// Pages is how many pages hold a matching section (0: not counted,
+	// over an index without a page table).
+	Pages   int                `json:"pages,omitempty"`
+	More    bool               `json:"more"` // pages beyond these
 	Hits    []Hit              `json:"hits"`
 	Facets  map[string][]Facet `json:"facets"`
 	Message string             `json:"message,omitempty"` // why there are no results, when known: a Message… key
 }
 
-// Hit is one matching section.
+// Hit is one matching page: its best section, and its next best ones in
+// Sections.
 type Hit struct {
 	ID      string  `json:"id"`
 	Score   float64 `json:"score"`
@@ -50,7 +56,22 @@ type Hit struct {
 	Heading string  `json:"heading"`
 	Crumb   string  `json:"crumb"`
 	Snippet string  `json:"snippet"` // HTML: text escaped, matches in <mark>
+	// Sections are the page's next best matching sections, at most
+	// MaxSections-1, best first.
+	Sections []Section `json:"sections,omitempty"`
 }
+
+// Section is a further matching section of a page.
+type Section struct {
+	ID      string  `json:"id"`
+	Score   float64 `json:"score"`
+	URL     string  `json:"url"`
+	Heading string  `json:"heading"`
+	Snippet string  `json:"snippet"`
+}
+
+// MaxSections is how many sections a page shows at most.
+const MaxSections = 3
 
 // Facet is one term of a facet with its count.
 type Facet struct {
@@ -116,22 +137,30 @@ func Search(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImp
 // stored fields and snippets for the hits returned.
 func Run(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl, q Node, from, size int, filters map[string][]string, res *Result) (*Result, error) {
 	prefetch(r, m, q)
-	// Term vectors are not read while searching (phrase searchers read their
-	// own): snippets mark the query's terms in the top hits' text instead,
-	// so ordinary queries never download positions.
-	searcher, err := q.Searcher(ctx, r, m, search.SearcherOptions{})
+	// Pages are ranked by their best section, and show their best
+	// sections: the ranker sees every match as the collector counts it.
+	need := from + size
+	k := 1 // the collector only counts and makes facets: the ranker ranks
+	if pagerOf(r) == nil {
+		k = need // no page table: each section is its own page
+	}
+	coll, ranker, err := collect(ctx, r, m, q, k)
 	if err != nil {
 		return nil, err
 	}
-	defer searcher.Close()
-	coll := collector.NewTopNCollector(size, from, Sort())
-	fb := search.NewFacetsBuilder(r)
-	for _, f := range FacetFields {
-		fb.Add(f.Field, facet.NewTermsFacetBuilder(f.Field, f.Size))
-	}
-	coll.SetFacetsBuilder(fb)
-	if err := coll.Collect(ctx, searcher, r); err != nil {
-		return nil, err
+	var groups [][]*search.DocumentMatch
+	if ranker != nil {
+		if groups, err = ranker.ranked(from, need); err != nil {
+			return nil, err
+		}
+		res.Pages = len(ranker.pages)
+		res.More = res.Pages > need
+	} else {
+		for _, dm := range coll.Results() {
+			groups = append(groups, []*search.DocumentMatch{dm})
+		}
+		groups = groups[min(from, len(groups)):]
+		res.More = coll.Total() > uint64(need)
 	}
 	res.Total = coll.Total()
 	for name, fr := range coll.FacetResults() {
@@ -151,42 +180,25 @@ func Run(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl, 
 	markTerms(m, q, schema.Body, marks)
 	locate := bodyLocator(m, marks)
 	if p, ok := r.(Prefetcher); ok {
-		ids := make([]string, 0, len(coll.Results()))
-		for _, dm := range coll.Results() {
-			ids = append(ids, dm.ID)
+		var ids []string
+		for _, g := range groups {
+			for _, dm := range g {
+				ids = append(ids, dm.ID)
+			}
 		}
 		p.PrefetchDocs(ids)
 	}
-	for _, dm := range coll.Results() {
-		doc, err := r.Document(dm.ID)
+	for _, g := range groups {
+		h, err := hit(r, g[0], hl, locate)
 		if err != nil {
 			return nil, err
 		}
-		h := Hit{ID: dm.ID, Score: dm.Score}
-		if doc != nil {
-			var body []byte
-			doc.VisitFields(func(f index.Field) {
-				v := string(f.Value())
-				switch f.Name() {
-				case schema.URL:
-					h.URL = v
-				case schema.Title:
-					h.Title = v
-				case schema.Heading:
-					h.Heading = v
-				case schema.Crumb:
-					h.Crumb = v
-				case schema.Body:
-					body = f.Value()
-					if h.Snippet == "" {
-						h.Snippet = leadSnippet(v)
-					}
-				}
-			})
-			dm.Locations = locate(body)
-			if frags := hl.BestFragmentsInField(dm, doc, schema.Body, 1); len(frags) > 0 && frags[0] != "" {
-				h.Snippet = frags[0]
+		for _, dm := range g[1:] {
+			sh, err := hit(r, dm, hl, locate)
+			if err != nil {
+				return nil, err
 			}
+			h.Sections = append(h.Sections, Section{ID: sh.ID, Score: sh.Score, URL: sh.URL, Heading: sh.Heading, Snippet: sh.Snippet})
 		}
 		res.Hits = append(res.Hits, h)
 	}
@@ -194,6 +206,70 @@ func Run(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl, 
 		res.Message = MessageNone
 	}
 	return res, nil
+}
+
+// collect ranks the first k matching sections of q, with the facets of
+// every match; over a Pager, it also ranks the pages (nil otherwise).
+func collect(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl, q Node, k int) (*collector.TopNCollector, *pageRanker, error) {
+	// Term vectors are not read while searching (phrase searchers read their
+	// own): snippets mark the query's terms in the top hits' text instead,
+	// so ordinary queries never download positions.
+	s, err := q.Searcher(ctx, r, m, search.SearcherOptions{})
+	if err != nil {
+		return nil, nil, err
+	}
+	defer s.Close()
+	var searcher search.Searcher = s
+	var pr *pageRanker
+	if pager := pagerOf(r); pager != nil {
+		pr = &pageRanker{Searcher: s, pager: pager, r: r, at: make([]int32, pager.Pages())}
+		searcher = pr
+	}
+	coll := collector.NewTopNCollector(k, 0, Sort())
+	fb := search.NewFacetsBuilder(r)
+	for _, f := range FacetFields {
+		fb.Add(f.Field, facet.NewTermsFacetBuilder(f.Field, f.Size))
+	}
+	coll.SetFacetsBuilder(fb)
+	if err := coll.Collect(ctx, searcher, r); err != nil {
+		return nil, nil, err
+	}
+	return coll, pr, nil
+}
+
+// hit loads a section's stored fields and makes its snippet.
+func hit(r index.IndexReader, dm *search.DocumentMatch, hl *simplehighlighter.Highlighter, locate func([]byte) search.FieldTermLocationMap) (Hit, error) {
+	doc, err := r.Document(dm.ID)
+	if err != nil {
+		return Hit{}, err
+	}
+	h := Hit{ID: dm.ID, Score: dm.Score}
+	if doc != nil {
+		var body []byte
+		doc.VisitFields(func(f index.Field) {
+			switch f.Name() {
+			case schema.URL:
+				h.URL = string(f.Value())
+			case schema.Title:
+				h.Title = string(f.Value())
+			case schema.Heading:
+				h.Heading = string(f.Value())
+			case schema.Crumb:
+				h.Crumb = string(f.Value())
+			case schema.Body:
+				if body == nil {
+					body = f.Value()
+				}
+			}
+		})
+		dm.Locations = locate(body)
+		if frags := hl.BestFragmentsInField(dm, doc, schema.Body, 1); len(frags) > 0 && frags[0] != "" {
+			h.Snippet = frags[0]
+		} else {
+			h.Snippet = leadSnippet(body)
+		}
+	}
+	return h, nil
 }
 
 // KnownWords looks up the query's words in the index's words dictionary
@@ -237,9 +313,11 @@ func dictRanges(words []string) [][2]string {
 }
 
 // leadSnippet is the start of a section, escaped, when no match is in its text.
-func leadSnippet(s string) string {
-	r := []rune(s)
-	if len(r) > 160 {
+func leadSnippet(body []byte) string {
+	// 161 characters take at most 644 bytes: enough to see whether the
+	// text goes on.
+	s := string(body[:min(len(body), 4*161)])
+	if r := []rune(s); len(r) > 160 {
 		s = string(r[:160])
 		if i := strings.LastIndexByte(s, ' '); i > 80 {
 			s = s[:i]

@@ -64,7 +64,10 @@ type Manifest struct {
 	// NormsOf maps a field to the field whose lengths it shares in every
 	// document (its norms are not written twice).
 	NormsOf map[string]string `json:"normsOf,omitempty"`
-	Extra   map[string]any    `json:"extra,omitempty"`
+	// Pages says how many documents each site page has, in document order
+	// (EncodePages): a page's documents are consecutive.
+	Pages string         `json:"pages,omitempty"`
+	Extra map[string]any `json:"extra,omitempty"`
 }
 
 // Table is the directory of one sorted table.

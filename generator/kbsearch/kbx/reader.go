@@ -24,8 +24,9 @@ type PageSource interface {
 // Index is an opened static index. It fetches and caches pages on demand and
 // is safe for concurrent use.
 type Index struct {
-	man *Manifest
-	src PageSource
+	man    *Manifest
+	src    PageSource
+	starts []uint64 // first document of each site page (pages.go)
 
 	mu      sync.Mutex
 	pages   map[string]*page
@@ -48,7 +49,11 @@ func Open(man *Manifest, src PageSource) (*Index, error) {
 			return nil, fmt.Errorf("kbx: manifest has no %s table", name)
 		}
 	}
-	return &Index{man: man, src: src, pages: map[string]*page{}, norms: map[string]*norms{}, loading: map[string]*loadingFile{}}, nil
+	starts, err := pageStarts(man.Pages, man.Docs)
+	if err != nil {
+		return nil, err
+	}
+	return &Index{man: man, src: src, starts: starts, pages: map[string]*page{}, norms: map[string]*norms{}, loading: map[string]*loadingFile{}}, nil
 }
 
 // Manifest returns the index manifest.

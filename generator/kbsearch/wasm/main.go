@@ -139,6 +139,9 @@ func manifestOf(v js.Value) (man *kbx.Manifest, synonyms [][]string, err error) 
 		IDDigits: v.Get("idDigits").Int(),
 		Tables:   map[string]*kbx.Table{},
 	}
+	if p := v.Get("pages"); p.Type() == js.TypeString {
+		man.Pages = p.String()
+	}
 	if no := v.Get("normsOf"); no.Type() == js.TypeObject {
 		man.NormsOf = map[string]string{}
 		for _, f := range man.Fields {
@@ -224,8 +227,12 @@ func intOr(v js.Value, def int) int {
 func resultValue(res *engine.Result) any {
 	hits := make([]any, len(res.Hits))
 	for i, h := range res.Hits {
+		secs := make([]any, len(h.Sections))
+		for j, sec := range h.Sections {
+			secs[j] = map[string]any{"id": sec.ID, "score": sec.Score, "url": sec.URL, "heading": sec.Heading, "snippet": sec.Snippet}
+		}
 		hits[i] = map[string]any{"id": h.ID, "score": h.Score, "url": h.URL, "title": h.Title,
-			"heading": h.Heading, "crumb": h.Crumb, "snippet": h.Snippet}
+			"heading": h.Heading, "crumb": h.Crumb, "snippet": h.Snippet, "sections": secs}
 	}
 	facets := map[string]any{}
 	for name, list := range res.Facets {
@@ -235,7 +242,7 @@ func resultValue(res *engine.Result) any {
 		}
 		facets[name] = out
 	}
-	return map[string]any{"total": float64(res.Total), "hits": hits, "facets": facets, "message": res.Message}
+	return map[string]any{"total": float64(res.Total), "pages": res.Pages, "more": res.More, "hits": hits, "facets": facets, "message": res.Message}
 }
 
 func stats(this js.Value, args []js.Value) any {

@@ -90,6 +90,12 @@
     }
     return String(v).replace(/\{(\w+)\}/g, function (_, k) { return vals && k in vals ? vals[k] : ""; });
   }
+  // "9 pages (23 matching sections)", or the sections alone when the
+  // pages were not counted (very broad queries).
+  function counted(res) {
+    var sections = t("search.ui.results", { count: res.total });
+    return res.pages ? t("search.ui.pages_and_sections", { pages: t("search.ui.pages", { count: res.pages }), sections: sections }) : sections;
+  }
   function say(el, key, vals) { loadStrings().then(function () { el.textContent = t(key, vals); }, function () {}); }
 
   function supported() {
@@ -290,7 +296,7 @@
         listbox.appendChild(li);
         options.push(li);
       });
-      status.textContent = res.total ? t("search.ui.header_status", { results: t("search.ui.results", { count: res.total }) }) : (res.message ? t(res.message) : t("search.ui.no_results"));
+      status.textContent = res.total ? t("search.ui.header_status", { results: counted(res) }) : (res.message ? t(res.message) : t("search.ui.no_results"));
       setActive(-1);
     }).catch(function (err) {
       if (my !== seq) return;
@@ -388,11 +394,26 @@
         var p = el("p", "search-result-snippet");
         p.appendChild(snippetNodes(h.snippet));
         li.appendChild(p);
+        // The page's next best sections, each a link to its anchor.
+        if (h.sections && h.sections.length) {
+          var ul = el("ul", "search-result-sections");
+          h.sections.forEach(function (s) {
+            var sli = el("li");
+            var sa = el("a", null, s.heading || h.title);
+            sa.href = link(s.url);
+            sli.appendChild(sa);
+            var sp = el("p", "search-result-snippet");
+            sp.appendChild(snippetNodes(s.snippet));
+            sli.appendChild(sp);
+            ul.appendChild(sli);
+          });
+          li.appendChild(ul);
+        }
         results.appendChild(li);
       });
-      summary.textContent = res.total ? t("search.ui.page_summary", { results: t("search.ui.results", { count: res.total }), query: state.q })
+      summary.textContent = res.total ? t("search.ui.page_summary", { results: counted(res), query: state.q })
         : (res.message ? t(res.message) : t("search.ui.no_results")) + (res.message === "search.message.none" ? t("search.ui.try_other") : "");
-      more.hidden = state.from + res.hits.length >= res.total;
+      more.hidden = !res.more;
       renderFacets(res.facets || {});
     }).catch(function (err) {
       if (my !== pageSeq) return;
@@ -435,6 +456,7 @@
       });
       facetsBody.appendChild(fs);
     });
+    if (any) facetsBody.insertBefore(el("p", "search-facet-note", t("search.ui.facet_counts")), facetsBody.firstChild);
     facetsBox.hidden = !any;
     if (focused) {
       var again = Array.prototype.find.call(facetsBody.querySelectorAll("input[data-facet]"), function (c) { return c.dataset.facet === focused; });
