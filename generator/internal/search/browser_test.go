@@ -84,6 +84,10 @@ func TestSearchInBrowser(t *testing.T) {
 	if !strings.Contains(snippet, "<mark>") {
 		t.Errorf("no <mark> in snippet %q", snippet)
 	}
+	// Matches are marked in titles too.
+	if n := p.eval(`String(document.querySelectorAll('#search-results > li > a.search-result-title mark').length)`); n == "0" {
+		t.Error("no <mark> in the results' titles")
+	}
 	// One result a page, with its next best sections as links below it.
 	if n := p.eval(`String(new Set(Array.from(document.querySelectorAll('#search-results > li > a.search-result-title')).map(a => new URL(a.href).pathname)).size)`); n != "10" {
 		t.Errorf("the first 10 results are %s different pages", n)

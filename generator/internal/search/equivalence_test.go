@@ -483,3 +483,37 @@ func TestNestedDirectories(t *testing.T) {
 		}
 	}
 }
+
+// TestMarks: every matched word is marked, in titles and headings as in
+// snippets, also when it matched through a typo or as the prefix being
+// typed.
+func TestMarks(t *testing.T) {
+	f := loadFixture(t)
+	m, _ := schema.Mapping()
+	ctx := context.Background()
+	for _, c := range []struct {
+		req  engine.Request
+		want string // a marked word, in the first hit's title, heading or snippet
+	}{
+		{engine.Request{Query: "dynamic security"}, "<mark>Dynamic</mark> <mark>security</mark>"},
+		{engine.Request{Query: "rehabilitaton"}, "<mark>rehabilitation</mark>"},
+		{engine.Request{Query: "reintegation"}, "<mark>reintegration</mark>"},
+		{engine.Request{Query: "dynamic secu", Prefix: true}, "<mark>security</mark>"},
+	} {
+		res, err := engine.Search(ctx, f.static.Reader(ctx), m, nil, c.req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) == 0 {
+			t.Fatalf("%q: no results", c.req.Query)
+		}
+		h := res.Hits[0]
+		all := strings.ToLower(h.TitleHTML + " | " + h.HeadingHTML + " | " + h.Snippet)
+		if !strings.Contains(all, strings.ToLower(c.want)) {
+			t.Errorf("%q: %s not in %s", c.req.Query, c.want, all)
+		}
+		if strings.Contains(h.TitleHTML, "<") && !strings.Contains(h.TitleHTML, "<mark>") {
+			t.Errorf("%q: title %q", c.req.Query, h.TitleHTML)
+		}
+	}
+}

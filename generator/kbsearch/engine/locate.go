@@ -23,9 +23,10 @@ import (
 // rewrites no more than a word's last two letters beyond what it cuts off
 // (biliti → ble, y → i, a final e), so a word that becomes term T starts,
 // lower-cased, with all of T but its last two bytes (TestStemKeepsPrefix
-// checks this on every word of the knowledge base).
-func bodyLocator(m *mapping.IndexMappingImpl, marks map[string]bool) func(body []byte) search.FieldTermLocationMap {
-	full := func(body []byte) search.FieldTermLocationMap { return fullLocations(m, body, marks) }
+// checks this on every word of the knowledge base). Words matched through
+// a typo or a prefix are checked in the words field's form (markSet).
+func bodyLocator(m *mapping.IndexMappingImpl, ms *markSet) func(body []byte) search.FieldTermLocationMap {
+	full := func(body []byte) search.FieldTermLocationMap { return fullLocations(m, body, ms) }
 	a, ok := m.AnalyzerNamed(schema.TextAnalyzer).(*analysis.DefaultAnalyzer)
 	if !ok || len(a.CharFilters) > 0 || a.Tokenizer == nil || len(a.TokenFilters) == 0 {
 		return full
@@ -33,26 +34,38 @@ func bodyLocator(m *mapping.IndexMappingImpl, marks map[string]bool) func(body [
 	if _, ok := a.TokenFilters[len(a.TokenFilters)-1].(*porter.PorterStemmer); !ok {
 		return full
 	}
+	wa, ok := m.AnalyzerNamed(schema.WordsAnalyzer).(*analysis.DefaultAnalyzer)
+	if !ok || wa.Tokenizer != a.Tokenizer && ms.hasWords() {
+		return full
+	}
 	var prefixes [][]byte
-	for t := range marks {
+	for t := range ms.terms {
 		prefixes = append(prefixes, []byte(t[:max(0, len(t)-2)]))
 	}
+	words := ms.hasWords()
 	return func(body []byte) search.FieldTermLocationMap {
-		if len(marks) == 0 || len(body) == 0 {
+		if ms.empty() || len(body) == 0 {
 			return nil
 		}
 		tlm := search.TermLocationMap{}
 		// Filters rewrite terms in place: work on a copy of the text.
 		for _, t := range a.Tokenizer.Tokenize(bytes.Clone(body)) {
-			if !mayBecome(t.Term, prefixes) {
-				continue
+			var w string
+			if words && ms.mayWordMatch(t.Term) {
+				w = wordsOf(wa, t) // before the text filters change t
 			}
-			one := analysis.TokenStream{t}
-			for _, f := range a.TokenFilters {
-				one = f.Filter(one)
+			if mayBecome(t.Term, prefixes) {
+				one := analysis.TokenStream{t}
+				for _, f := range a.TokenFilters {
+					one = f.Filter(one)
+				}
+				if len(one) == 1 && ms.terms[string(one[0].Term)] {
+					addLocation(tlm, string(one[0].Term), t)
+					continue
+				}
 			}
-			if len(one) == 1 && marks[string(one[0].Term)] {
-				addLocation(tlm, string(one[0].Term), t)
+			if words && w != "" && ms.wordMatches(w) {
+				addLocation(tlm, wordKey+w, t)
 			}
 		}
 		return bodyField(tlm)
@@ -85,20 +98,6 @@ func mayBecome(word []byte, prefixes [][]byte) bool {
 		}
 	}
 	return false
-}
-
-// fullLocations analyses the whole body.
-func fullLocations(m *mapping.IndexMappingImpl, body []byte, marks map[string]bool) search.FieldTermLocationMap {
-	if len(marks) == 0 || len(body) == 0 {
-		return nil
-	}
-	tlm := search.TermLocationMap{}
-	for _, t := range analyze(m, string(body)) {
-		if term := string(t.Term); marks[term] {
-			addLocation(tlm, term, t)
-		}
-	}
-	return bodyField(tlm)
 }
 
 // addLocation records where token t, analysed into term, lies.

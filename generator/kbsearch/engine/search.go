@@ -56,6 +56,10 @@ type Hit struct {
 	Heading string  `json:"heading"`
 	Crumb   string  `json:"crumb"`
 	Snippet string  `json:"snippet"` // HTML: text escaped, matches in <mark>
+	// TitleHTML and HeadingHTML are Title and Heading as HTML, matches in
+	// <mark>.
+	TitleHTML   string `json:"titleHTML"`
+	HeadingHTML string `json:"headingHTML"`
 	// Sections are the page's next best matching sections, at most
 	// MaxSections-1, best first.
 	Sections []Section `json:"sections,omitempty"`
@@ -63,11 +67,12 @@ type Hit struct {
 
 // Section is a further matching section of a page.
 type Section struct {
-	ID      string  `json:"id"`
-	Score   float64 `json:"score"`
-	URL     string  `json:"url"`
-	Heading string  `json:"heading"`
-	Snippet string  `json:"snippet"`
+	ID          string  `json:"id"`
+	Score       float64 `json:"score"`
+	URL         string  `json:"url"`
+	Heading     string  `json:"heading"`
+	HeadingHTML string  `json:"headingHTML"`
+	Snippet     string  `json:"snippet"`
 }
 
 // MaxSections is how many sections a page shows at most.
@@ -176,8 +181,7 @@ func Run(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl, 
 		}
 	}
 	hl := Highlighter()
-	marks := map[string]bool{}
-	markTerms(m, q, schema.Body, marks)
+	marks := marksOf(m, q)
 	locate := bodyLocator(m, marks)
 	if p, ok := r.(Prefetcher); ok {
 		var ids []string
@@ -189,16 +193,20 @@ func Run(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl, 
 		p.PrefetchDocs(ids)
 	}
 	for _, g := range groups {
-		h, err := hit(r, g[0], hl, locate)
+		h, err := hit(r, g[0], hl, locate, m, marks)
 		if err != nil {
 			return nil, err
 		}
+		h.TitleHTML = h.HeadingHTML // the introduction's heading is the title
+		if h.Heading != h.Title {
+			h.TitleHTML = markHTML(m, h.Title, marks)
+		}
 		for _, dm := range g[1:] {
-			sh, err := hit(r, dm, hl, locate)
+			sh, err := hit(r, dm, hl, locate, m, marks)
 			if err != nil {
 				return nil, err
 			}
-			h.Sections = append(h.Sections, Section{ID: sh.ID, Score: sh.Score, URL: sh.URL, Heading: sh.Heading, Snippet: sh.Snippet})
+			h.Sections = append(h.Sections, Section{ID: sh.ID, Score: sh.Score, URL: sh.URL, Heading: sh.Heading, HeadingHTML: sh.HeadingHTML, Snippet: sh.Snippet})
 		}
 		res.Hits = append(res.Hits, h)
 	}
@@ -238,7 +246,7 @@ func collect(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingIm
 }
 
 // hit loads a section's stored fields and makes its snippet.
-func hit(r index.IndexReader, dm *search.DocumentMatch, hl *simplehighlighter.Highlighter, locate func([]byte) search.FieldTermLocationMap) (Hit, error) {
+func hit(r index.IndexReader, dm *search.DocumentMatch, hl *simplehighlighter.Highlighter, locate func([]byte) search.FieldTermLocationMap, m *mapping.IndexMappingImpl, marks *markSet) (Hit, error) {
 	doc, err := r.Document(dm.ID)
 	if err != nil {
 		return Hit{}, err
@@ -268,6 +276,7 @@ func hit(r index.IndexReader, dm *search.DocumentMatch, hl *simplehighlighter.Hi
 		} else {
 			h.Snippet = leadSnippet(body)
 		}
+		h.HeadingHTML = markHTML(m, h.Heading, marks)
 	}
 	return h, nil
 }

@@ -229,10 +229,10 @@ func resultValue(res *engine.Result) any {
 	for i, h := range res.Hits {
 		secs := make([]any, len(h.Sections))
 		for j, sec := range h.Sections {
-			secs[j] = map[string]any{"id": sec.ID, "score": sec.Score, "url": sec.URL, "heading": sec.Heading, "snippet": sec.Snippet}
+			secs[j] = map[string]any{"id": sec.ID, "score": sec.Score, "url": sec.URL, "heading": sec.Heading, "headingHTML": sec.HeadingHTML, "snippet": sec.Snippet}
 		}
 		hits[i] = map[string]any{"id": h.ID, "score": h.Score, "url": h.URL, "title": h.Title,
-			"heading": h.Heading, "crumb": h.Crumb, "snippet": h.Snippet, "sections": secs}
+			"heading": h.Heading, "crumb": h.Crumb, "snippet": h.Snippet, "titleHTML": h.TitleHTML, "headingHTML": h.HeadingHTML, "sections": secs}
 	}
 	facets := map[string]any{}
 	for name, list := range res.Facets {

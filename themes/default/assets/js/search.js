@@ -387,7 +387,13 @@
       if (!append) results.textContent = "";
       res.hits.forEach(function (h) {
         var li = el("li", "search-result");
-        var a = el("a", "search-result-title", h.heading && h.heading !== h.title ? h.title + " — " + h.heading : h.title);
+        // Title and heading with the query's matches marked.
+        var a = el("a", "search-result-title");
+        a.appendChild(snippetNodes(h.titleHTML || h.title));
+        if (h.heading && h.heading !== h.title) {
+          a.appendChild(document.createTextNode(" — "));
+          a.appendChild(snippetNodes(h.headingHTML || h.heading));
+        }
         a.href = link(h.url);
         li.appendChild(a);
         li.appendChild(el("p", "search-result-crumb", h.crumb));
@@ -399,7 +405,8 @@
           var ul = el("ul", "search-result-sections");
           h.sections.forEach(function (s) {
             var sli = el("li");
-            var sa = el("a", null, s.heading || h.title);
+            var sa = el("a");
+            sa.appendChild(snippetNodes(s.headingHTML || s.heading || h.title));
             sa.href = link(s.url);
             sli.appendChild(sa);
             var sp = el("p", "search-result-snippet");
