@@ -191,9 +191,17 @@ func (st *state) process(doc ast.Node) {
 	intro := content.Section{}
 	cur = &intro
 	var sb strings.Builder
+	cont := -1 // the section that text after a definition list goes back to
 	flush := func() {
 		cur.Text = strings.TrimSpace(sb.String())
 		sb.Reset()
+		if cont >= 0 {
+			if cur.Text != "" {
+				st.doc.Sections[cont].Text = strings.TrimSpace(st.doc.Sections[cont].Text + "\n" + cur.Text)
+			}
+			cont = -1
+			return
+		}
 		if cur.ID != "" || cur.Text != "" {
 			st.doc.Sections = append(st.doc.Sections, *cur)
 		}
@@ -220,6 +228,40 @@ func (st *state) process(doc ast.Node) {
 				cur = &content.Section{ID: st.ro.IDPrefix + sid, Heading: txt, Level: h.Level}
 				continue
 			}
+		}
+		if dl, ok := n.(*extast.DefinitionList); ok {
+			// Each term of a definition list (a glossary) is a section of
+			// its own for the search: "what is a VEP" finds its entry.
+			// Text after the list goes back to the enclosing section.
+			parent, parentAt := *cur, -1
+			for c := dl.FirstChild(); c != nil; c = c.NextSibling() {
+				if dt, ok := c.(*extast.DefinitionTerm); ok {
+					txt := plainText(dt, st.src)
+					var sid string
+					if id, ok := dt.AttributeString("id"); ok {
+						sid = attrString(id)
+					} else {
+						sid = ids.Unique(txt)
+						dt.SetAttributeString("id", []byte(sid))
+					}
+					before := len(st.doc.Sections)
+					flush()
+					if parentAt < 0 && len(st.doc.Sections) > before {
+						parentAt = before // the enclosing section, just kept
+					}
+					cur = &content.Section{ID: st.ro.IDPrefix + sid, Heading: txt, Level: 4}
+					continue
+				}
+				if t := plainText(c, st.src); t != "" {
+					sb.WriteString(t)
+					sb.WriteByte('\n')
+				}
+			}
+			flush()
+			parent.Text = ""
+			cur = &parent
+			cont = parentAt
+			continue
 		}
 		if _, ok := n.(*ast.Paragraph); ok && st.doc.Excerpt == "" {
 			st.doc.Excerpt = excerpt(plainText(n, st.src), 300)

@@ -126,7 +126,7 @@ func TestHTML(t *testing.T) {
 }
 
 func TestTOCSectionsAnchors(t *testing.T) {
-	body := "Intro text here.\n\n## First\n\nAlpha words.\n\n### Sub\n\nBeta.\n\n#### Deep\n\nGamma.\n\n## Second\n\nDelta.[^n]\n\n[^n]: Note text.\n\nTerm\n: Def.\n"
+	body := "Intro text here.\n\n## First\n\nAlpha words.\n\n### Sub\n\nBeta.\n\n#### Deep\n\nGamma.\n\n## Second\n\nDelta.[^n]\n\n[^n]: Note text.\n\nTerm\n: Def.\n\nOther term\n: Its def.\n\nAfter the list.\n"
 	doc, errs := render(t, Options{}, body, nil)
 	if len(errs) > 0 {
 		t.Fatal(errs)
@@ -145,7 +145,8 @@ func TestTOCSectionsAnchors(t *testing.T) {
 	for _, s := range doc.Sections {
 		secs = append(secs, s.ID+"="+strings.ReplaceAll(s.Text, "\n", "|"))
 	}
-	want := "=Intro text here.;first=Alpha words.;sub=Beta.|Deep|Gamma.;second=Delta.|Term|Def."
+	// Each defined term is a section; text after the list is its enclosing section's.
+	want := "=Intro text here.;first=Alpha words.;sub=Beta.|Deep|Gamma.;second=Delta.|After the list.;term=Def.;other-term=Its def."
 	if strings.Join(secs, ";") != want {
 		t.Errorf("sections = %q\nwant %q", strings.Join(secs, ";"), want)
 	}
@@ -330,7 +331,7 @@ func TestRenderWithPrefixAndHref(t *testing.T) {
 	for _, s := range doc.Sections {
 		ids = append(ids, s.ID)
 	}
-	if strings.Join(ids, ",") != "c2-intro,c2-gp-3-2,c2-intro,c2-gp-3-2,c2-intro,c2-gp-3-2" {
+	if strings.Join(ids, ",") != "c2-intro,c2-gp-3-2,c2-intro,c2-gp-3-2,c2-intro,c2-gp-3-2,c2-term" {
 		t.Errorf("heading, TOC and section ids = %v", ids)
 	}
 	for _, a := range []string{"c2-intro", "c2-gp-3-2", "c2-term", "c2-fn:1"} {
