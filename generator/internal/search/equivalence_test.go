@@ -366,6 +366,22 @@ func TestEngineMatchesBleveSearch(t *testing.T) {
 			groups = append(groups, []*bsearch.DocumentMatch{h})
 		}
 		pages := len(groups)
+		// Pages rank by engine.PageScore of their best sections, then by
+		// their best section's id.
+		pageScore := func(g []*bsearch.DocumentMatch) float64 {
+			var ss []float64
+			for _, h := range g {
+				ss = append(ss, h.Score)
+			}
+			return engine.PageScore(ss)
+		}
+		sort.SliceStable(groups, func(i, j int) bool {
+			a, b := pageScore(groups[i]), pageScore(groups[j])
+			if a != b {
+				return a > b
+			}
+			return groups[i][0].ID < groups[j][0].ID
+		})
 		groups = groups[min(r.From, len(groups)):min(r.From+size, len(groups))]
 		if got.Total != want.Total || len(got.Hits) != len(groups) || got.Pages != pages || got.More != (r.From+size < pages) {
 			t.Errorf("%s: %d sections, %d pages, %d shown, more %v; bleve %d, %d, %d", name, got.Total, got.Pages, len(got.Hits), got.More, want.Total, pages, len(groups))
