@@ -160,8 +160,6 @@ type pagedReader struct {
 	pages *kbx.Index
 }
 
-func (p pagedReader) Paged() bool { return true }
-
 func (p pagedReader) Compare(a, b index.IndexInternalID) int {
 	x, _ := p.ExternalID(a)
 	y, _ := p.ExternalID(b)

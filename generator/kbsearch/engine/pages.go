@@ -11,8 +11,7 @@ import (
 // index with a page table, kbx.Reader). Over one, results are pages; over
 // another reader, each section stands for itself and pages are not counted.
 type Pager interface {
-	Paged() bool // whether the index has a page table
-	Pages() int  // how many pages it has
+	Pages() int // how many pages it has: 0 without a page table
 	PageOf(id index.IndexInternalID) (int, bool)
 	// Compare orders documents as their external ids sort (engine.Sort's
 	// tie-break).
@@ -21,7 +20,7 @@ type Pager interface {
 
 // pagerOf returns r as a Pager, or nil when it cannot tell pages.
 func pagerOf(r index.IndexReader) Pager {
-	if p, ok := r.(Pager); ok && p.Paged() {
+	if p, ok := r.(Pager); ok && p.Pages() > 0 {
 		return p
 	}
 	return nil

@@ -34,7 +34,7 @@ type Request struct {
 }
 
 // Result is the answer to a Request: pages, each with its best matching
-// sections, in the order of their best section's score.
+// sections, in the order of their PageScore.
 type Result struct {
 	Total uint64 `json:"total"` // matching sections
 	// Pages is how many pages hold a matching section (0: not counted,
@@ -142,14 +142,15 @@ func Search(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImp
 // stored fields and snippets for the hits returned.
 func Run(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl, q Node, from, size int, filters map[string][]string, res *Result) (*Result, error) {
 	prefetch(r, m, q)
-	// Pages are ranked by their best section, and show their best
-	// sections: the ranker sees every match as the collector counts it.
+	// Pages are ranked by PageScore and show their best sections: the
+	// ranker sees every match as the collector counts it.
 	need := from + size
+	pager := pagerOf(r)
 	k := 1 // the collector only counts and makes facets: the ranker ranks
-	if pagerOf(r) == nil {
+	if pager == nil {
 		k = need // no page table: each section is its own page
 	}
-	coll, ranker, err := collect(ctx, r, m, q, k)
+	coll, ranker, err := collect(ctx, r, m, q, pager, k)
 	if err != nil {
 		return nil, err
 	}
@@ -217,8 +218,8 @@ func Run(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl, 
 }
 
 // collect ranks the first k matching sections of q, with the facets of
-// every match; over a Pager, it also ranks the pages (nil otherwise).
-func collect(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl, q Node, k int) (*collector.TopNCollector, *pageRanker, error) {
+// every match; given a pager, it also ranks the pages (nil otherwise).
+func collect(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl, q Node, pager Pager, k int) (*collector.TopNCollector, *pageRanker, error) {
 	// Term vectors are not read while searching (phrase searchers read their
 	// own): snippets mark the query's terms in the top hits' text instead,
 	// so ordinary queries never download positions.
@@ -229,7 +230,7 @@ func collect(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingIm
 	defer s.Close()
 	var searcher search.Searcher = s
 	var pr *pageRanker
-	if pager := pagerOf(r); pager != nil {
+	if pager != nil {
 		pr = &pageRanker{Searcher: s, pager: pager, r: r, at: make([]int32, pager.Pages())}
 		searcher = pr
 	}

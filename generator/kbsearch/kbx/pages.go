@@ -70,9 +70,6 @@ func (ix *Index) pageOf(n uint64) (int, bool) {
 	return sort.Search(len(ix.starts), func(i int) bool { return ix.starts[i] > n }) - 1, true
 }
 
-// Paged reports whether the index has a page table.
-func (r *Reader) Paged() bool { return len(r.ix.starts) > 0 }
-
 // Pages is how many site pages the index has (0 without a page table).
 func (r *Reader) Pages() int { return len(r.ix.starts) }
 

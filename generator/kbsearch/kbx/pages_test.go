@@ -11,7 +11,7 @@ func TestPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := ix.Reader(t.Context())
-	if !r.Paged() {
+	if r.Pages() != len(counts) {
 		t.Fatal("no page table")
 	}
 	for _, c := range []struct {
@@ -35,7 +35,7 @@ func TestPages(t *testing.T) {
 		}
 	}
 	man.Pages = ""
-	if ix, err := Open(man, nil); err != nil || ix.Reader(t.Context()).Paged() {
+	if ix, err := Open(man, nil); err != nil || ix.Reader(t.Context()).Pages() != 0 {
 		t.Errorf("no page table: %v", err)
 	}
 }
