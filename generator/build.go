@@ -195,7 +195,7 @@ func cmdPDF(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "error: %v\n", err)
 		return exitError
 	}
-	fmt.Fprintf(stdout, "wrote %s (%d pages, %s) in %s\n", file, res.Pages, (&render.PDFFile{Bytes: int64(len(res.Data))}).Size(), res.Duration.Round(time.Millisecond))
+	fmt.Fprintf(stdout, "wrote %s (%d pages, %s) in %s\n", file, res.Pages, render.FileSize(int64(len(res.Data))), res.Duration.Round(time.Millisecond))
 	return exitOK
 }
 

@@ -87,7 +87,7 @@ func TestOfflineCopy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (&render.PDFFile{Bytes: st.Size()}).Size(); string(m[2]) != want {
+	if want := render.FileSize(st.Size()); string(m[2]) != want {
 		t.Errorf("the home page says %s, the copy is %s", m[2], want)
 	}
 	var manifest struct{ Files []string }

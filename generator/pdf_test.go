@@ -138,7 +138,7 @@ func TestBundledPDFs(t *testing.T) {
 	if !strings.Contains(info, "Pages:           "+string(m[2])+"\n") {
 		t.Errorf("link says %s pages; pdfinfo:\n%s", m[2], info)
 	}
-	if want := (&render.PDFFile{Bytes: int64(len(data))}).Size(); string(m[3]) != want {
+	if want := render.FileSize(int64(len(data))); string(m[3]) != want {
 		t.Errorf("link says %s, the file is %s", m[3], want)
 	}
 	home, _ := os.ReadFile(filepath.Join(dest, "index.html"))

@@ -130,12 +130,15 @@ type PDFFile struct {
 }
 
 // Size is the file size for people: "1.1 MB", "640 KB".
-func (f *PDFFile) Size() string {
+func (f *PDFFile) Size() string { return FileSize(f.Bytes) }
+
+// FileSize is a size in bytes for people: "1.1 MB", "640 KB", "12 B".
+func FileSize(n int64) string {
 	switch {
-	case f.Bytes >= 1<<20:
-		return strconv.FormatFloat(float64(f.Bytes)/(1<<20), 'f', 1, 64) + " MB"
-	case f.Bytes >= 1<<10:
-		return strconv.FormatInt((f.Bytes+512)>>10, 10) + " KB"
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
+	case n >= 1<<10:
+		return strconv.FormatInt((n+512)>>10, 10) + " KB"
 	}
-	return strconv.FormatInt(f.Bytes, 10) + " B"
+	return strconv.FormatInt(n, 10) + " B"
 }

@@ -67,6 +67,14 @@ func (r *recorder) CopyFile(rel, src string) error {
 	return nil
 }
 
+// servedOnly reports whether a file of the output is there only for a web
+// server: the compressed copies servers choose among (a browser keeps what
+// it receives) and the service worker. Neither a device's offline copy nor
+// the zip holds them.
+func servedOnly(rel string) bool {
+	return strings.HasSuffix(rel, ".gz") || strings.HasSuffix(rel, ".br") || rel == "sw.js"
+}
+
 // offlineManifest is offline.json: the build's version (a hash of every
 // file) and the site paths a device keeps.
 type offlineManifest struct {
@@ -75,14 +83,14 @@ type offlineManifest struct {
 	Files   []string `json:"files"`
 }
 
-// manifest lists what a device keeps: every file but the compressed copies
-// (servers choose among them; the browser stores what it receives) and the
-// service worker itself. Pages are listed by their URL ("/guide/").
+// manifest lists what a device keeps: every file but those only servers
+// need (servedOnly) and those excluded. Pages are listed by their URL
+// ("/guide/").
 func (r *recorder) manifest(base string) []byte {
 	m := offlineManifest{Files: []string{}}
 	h := sha256.New()
 	for _, rel := range slices.Sorted(maps.Keys(r.files)) {
-		if strings.HasSuffix(rel, ".gz") || strings.HasSuffix(rel, ".br") || rel == "sw.js" || r.exclude[rel] {
+		if servedOnly(rel) || r.exclude[rel] {
 			continue
 		}
 		s := r.files[rel]

@@ -34,7 +34,7 @@ type copyWriter struct {
 func newCopyWriter(w render.Writer, l *Loaded) *copyWriter {
 	zipRel := strings.TrimPrefix(l.Config.OfflineCopyPath(), "/")
 	skip := func(rel string) bool {
-		return strings.HasSuffix(rel, ".br") || strings.HasSuffix(rel, ".gz") || rel == "sw.js" || rel == "offline.json" || rel == zipRel
+		return servedOnly(rel) || rel == "offline.json" || rel == zipRel
 	}
 	return &copyWriter{w: w, zip: zipRel, held: map[string][]byte{}, copy: filecopy.New(filecopy.Options{
 		Folder: strings.TrimSuffix(path.Base(zipRel), ".zip"), Base: l.Config.Base.Path,
@@ -89,7 +89,7 @@ func (c *copyWriter) finish(ctx context.Context, workers int) error {
 	if err := c.w.WriteFile(c.zip, data); err != nil {
 		return err
 	}
-	size := []byte((&render.PDFFile{Bytes: int64(len(data))}).Size())
+	size := []byte(render.FileSize(int64(len(data))))
 	for _, rel := range slices.Sorted(maps.Keys(c.held)) {
 		if err := c.w.WriteFile(rel, bytes.ReplaceAll(c.held[rel], copySizeBytes, size)); err != nil {
 			return err

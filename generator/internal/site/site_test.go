@@ -600,7 +600,7 @@ func TestOfflineCopyBuild(t *testing.T) {
 		}
 		zips = append(zips, data)
 		home, _ := os.ReadFile(filepath.Join(dest, "index.html"))
-		size := (&render.PDFFile{Bytes: int64(len(data))}).Size()
+		size := render.FileSize(int64(len(data)))
 		if !strings.Contains(string(home), "(ZIP, "+size+":") {
 			t.Errorf("build %d: the home page does not give the copy's size %s", i, size)
 		}
