@@ -5,7 +5,7 @@
 #
 # Needs ../shared/bench/gencorpus beside the repository and `hugo` on PATH
 # (or HUGO=/path/to/hugo); without Hugo it measures this generator alone.
-# Search is off on both sides (like for like). For each run, alternating
+# Search, PDFs and the offline copy are off (like for like). For each run, alternating
 # between the two tools, it measures: a build into an empty folder, a
 # rebuild with nothing changed, and a rebuild after one page changed.
 # It prints wall and system seconds (from /usr/bin/time) for each.
@@ -18,34 +18,13 @@ work=${BENCH_DIR:-/tmp/kb-bench-rebuild-$pages}
 hugo=${HUGO:-$(command -v hugo || true)}
 mkdir -p "$work"
 [ -d "$work/content" ] || "$gen" -n "$pages" -o "$work" --force >/dev/null
-sed 's/^\[search\]$/[search]/; /^\[search\]/,/^\[/ s/^enabled = true/enabled = false/' "$repo/config.toml" > "$work/config.toml"
+sed '/^\[search\]/,/^\[/ s/^enabled = true/enabled = false/; s/^offlineCopy = true/offlineCopy = false/' "$repo/config.toml" > "$work/config.toml"
 rm -rf "$work/themes" && mkdir -p "$work/themes" && cp -r "$repo/themes/default" "$work/themes/"
 (cd "$repo" && go build -o "$work/kb" ./generator)
 
-# A minimal Hugo site over the same content: pages with their table of
-# contents and their section's navigation (as our guide sidebar), sections
-# listing their pages.
 hs="$work/hugo"
-mkdir -p "$hs/layouts/_default"
-ln -sfn "$work/content" "$hs/content"
-cat > "$hs/hugo.toml" <<'TOML'
-baseURL = "https://example.org/"
-title = "Bench"
-disableKinds = ["RSS"]
-[markup.goldmark.renderer]
-unsafe = false
-TOML
-cat > "$hs/layouts/_default/baseof.html" <<'HTML'
-<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title></head>
-<body><nav>{{ with .CurrentSection }}{{ range .Pages }}<a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ end }}{{ end }}</nav>
-<main>{{ block "main" . }}{{ end }}</main></body></html>
-HTML
-cat > "$hs/layouts/_default/single.html" <<'HTML'
-{{ define "main" }}<h1>{{ .Title }}</h1>{{ .TableOfContents }}{{ .Content }}{{ end }}
-HTML
-cat > "$hs/layouts/_default/list.html" <<'HTML'
-{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}<ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Summary }}</li>{{ end }}</ul>{{ end }}
-HTML
+# shellcheck source=hugo-site.sh
+. "$repo/generator/tools/hugo-site.sh"
 
 page=$(find "$work/content" -name '*.md' ! -name '_index.md' | sort | awk 'NR == 1')
 t() { # label, command...
@@ -56,10 +35,10 @@ t() { # label, command...
 for r in $(seq "$runs"); do
   echo "run $r"
   rm -rf "$work/public"
-  t "  ours: into an empty folder " "$work/kb" build --source "$work"
-  t "  ours: nothing changed      " "$work/kb" build --source "$work"
+  t "  ours: into an empty folder " "$work/kb" build --no-pdf --source "$work"
+  t "  ours: nothing changed      " "$work/kb" build --no-pdf --source "$work"
   echo "<!-- run $r -->" >> "$page"
-  t "  ours: one page changed     " "$work/kb" build --source "$work"
+  t "  ours: one page changed     " "$work/kb" build --no-pdf --source "$work"
   if [ -n "$hugo" ]; then
     rm -rf "$hs/public"
     t "  hugo: into an empty folder " "$hugo" --quiet -s "$hs"

@@ -33,26 +33,8 @@ fi
 pagefind="$work/pf/node_modules/.bin/pagefind"
 
 hs="$work/hugo"
-mkdir -p "$hs/layouts/_default"
-ln -sfn "$work/content" "$hs/content"
-cat > "$hs/hugo.toml" <<'TOML'
-baseURL = "https://example.org/"
-title = "Bench"
-disableKinds = ["RSS"]
-[markup.goldmark.renderer]
-unsafe = false
-TOML
-cat > "$hs/layouts/_default/baseof.html" <<'HTML'
-<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title></head>
-<body><nav>{{ with .CurrentSection }}{{ range .Pages }}<a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ end }}{{ end }}</nav>
-<main>{{ block "main" . }}{{ end }}</main></body></html>
-HTML
-cat > "$hs/layouts/_default/single.html" <<'HTML'
-{{ define "main" }}<h1>{{ .Title }}</h1>{{ .TableOfContents }}{{ .Content }}{{ end }}
-HTML
-cat > "$hs/layouts/_default/list.html" <<'HTML'
-{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}<ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Summary }}</li>{{ end }}</ul>{{ end }}
-HTML
+# shellcheck source=hugo-site.sh
+. "$repo/generator/tools/hugo-site.sh"
 
 # The engine is compiled once, before the runs (it is cached per change of its sources).
 rm -rf "$work/public" && "$work/kb" build --no-pdf --source "$work" >/dev/null
