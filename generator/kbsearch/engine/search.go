@@ -9,7 +9,6 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/collector"
-	"github.com/blevesearch/bleve/v2/search/facet"
 	htmlformat "github.com/blevesearch/bleve/v2/search/highlight/format/html"
 	simplefragmenter "github.com/blevesearch/bleve/v2/search/highlight/fragmenter/simple"
 	simplehighlighter "github.com/blevesearch/bleve/v2/search/highlight/highlighter/simple"
@@ -237,7 +236,7 @@ func collect(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingIm
 	coll := collector.NewTopNCollector(k, 0, Sort())
 	fb := search.NewFacetsBuilder(r)
 	for _, f := range FacetFields {
-		fb.Add(f.Field, facet.NewTermsFacetBuilder(f.Field, f.Size))
+		fb.Add(f.Field, newTermsFacet(f.Field, f.Size))
 	}
 	coll.SetFacetsBuilder(fb)
 	if err := coll.Collect(ctx, searcher, r); err != nil {
