@@ -125,13 +125,13 @@ func (ms *markSet) mayWordMatch(raw []byte) bool {
 }
 
 // markHTML is text escaped, with the query's matches in <mark>: titles and
-// headings.
-func markHTML(m *mapping.IndexMappingImpl, text string, ms *markSet) string {
+// headings. locate finds the matches, as in the body (bodyLocator).
+func markHTML(text string, ms *markSet, locate func([]byte) search.FieldTermLocationMap) string {
 	if ms.empty() || text == "" {
 		return html.EscapeString(text)
 	}
 	var spans [][2]uint64
-	for _, locs := range fullLocations(m, []byte(text), ms)[schema.Body] {
+	for _, locs := range locate([]byte(text))[schema.Body] {
 		for _, l := range locs {
 			spans = append(spans, [2]uint64{l.Start, l.End})
 		}

@@ -199,7 +199,7 @@ func Run(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl, 
 		}
 		h.TitleHTML = h.HeadingHTML // the introduction's heading is the title
 		if h.Heading != h.Title {
-			h.TitleHTML = markHTML(m, h.Title, marks)
+			h.TitleHTML = markHTML(h.Title, marks, locate)
 		}
 		for _, dm := range g[1:] {
 			sh, err := hit(r, dm, hl, locate, m, marks)
@@ -276,7 +276,7 @@ func hit(r index.IndexReader, dm *search.DocumentMatch, hl *simplehighlighter.Hi
 		} else {
 			h.Snippet = leadSnippet(body)
 		}
-		h.HeadingHTML = markHTML(m, h.Heading, marks)
+		h.HeadingHTML = markHTML(h.Heading, marks, locate)
 	}
 	return h, nil
 }
