@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"net"
 	"net/http"
@@ -15,10 +14,10 @@ import (
 	"time"
 
 	"vepkb/generator/internal/livereload"
+	"vepkb/generator/internal/search/kbxfiles"
 	"vepkb/generator/internal/site"
 	"vepkb/generator/internal/sitetest"
 	"vepkb/generator/kbsearch/engine"
-	"vepkb/generator/kbsearch/kbx"
 	"vepkb/generator/kbsearch/schema"
 )
 
@@ -270,17 +269,9 @@ func TestPreviewSearchFollows(t *testing.T) {
 	s, log := start(t, root)
 	find := func(word string) int {
 		dir := filepath.Join(s.Dest(), "search-index")
-		data, err := os.ReadFile(filepath.Join(dir, "index.json"))
+		ix, err := kbxfiles.Open(dir)
 		if err != nil {
-			return -1
-		}
-		var man kbx.Manifest
-		if err := json.Unmarshal(data, &man); err != nil {
-			return -1 // being replaced
-		}
-		ix, err := kbx.Open(&man, dirSource(dir))
-		if err != nil {
-			return -1
+			return -1 // not written yet, or being replaced
 		}
 		m, _ := schema.Mapping()
 		ctx := context.Background()
@@ -313,10 +304,4 @@ func TestPreviewSearchFollows(t *testing.T) {
 	if resp.Header.Get("Cache-Control") != "no-cache" {
 		t.Errorf("index.json Cache-Control %q", resp.Header.Get("Cache-Control"))
 	}
-}
-
-type dirSource string
-
-func (d dirSource) Fetch(_ context.Context, name string) ([]byte, error) {
-	return os.ReadFile(filepath.Join(string(d), name))
 }

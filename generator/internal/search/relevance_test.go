@@ -3,7 +3,6 @@ package search_test
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2/mapping"
 
+	"vepkb/generator/internal/search/kbxfiles"
 	"vepkb/generator/internal/site"
 	"vepkb/generator/kbsearch/engine"
 	"vepkb/generator/kbsearch/kbx"
@@ -133,23 +133,11 @@ type staticIndex struct {
 
 func openStaticIndex(tb testing.TB, dest string) staticIndex {
 	tb.Helper()
-	dir := filepath.Join(dest, "search-index")
-	matches, _ := filepath.Glob(filepath.Join(dir, "index.*.json"))
-	if len(matches) != 1 {
-		tb.Fatalf("want one manifest in %s, found %d", dir, len(matches))
-	}
-	data, err := os.ReadFile(matches[0])
+	ix, err := kbxfiles.Open(filepath.Join(dest, "search-index"))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	var man kbx.Manifest
-	if err := json.Unmarshal(data, &man); err != nil {
-		tb.Fatal(err)
-	}
-	ix, err := kbx.Open(&man, dirSource(dir))
-	if err != nil {
-		tb.Fatal(err)
-	}
+	man := ix.Manifest()
 	return staticIndex{ix: ix, syn: engine.NewSynonyms(synonymGroups(man.Extra["synonyms"]))}
 }
 

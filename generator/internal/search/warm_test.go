@@ -2,43 +2,39 @@ package search_test
 
 import (
 	"context"
-	"encoding/json"
 	"os"
-	"path/filepath"
 	"testing"
 
+	"github.com/blevesearch/bleve/v2/mapping"
+
+	"vepkb/generator/internal/search/kbxfiles"
 	"vepkb/generator/kbsearch/engine"
 	"vepkb/generator/kbsearch/kbx"
 	"vepkb/generator/kbsearch/schema"
 )
 
-type dirSource string
-
-func (d dirSource) Fetch(_ context.Context, name string) ([]byte, error) {
-	return os.ReadFile(filepath.Join(string(d), name))
+// benchIndex opens the built index that KB_BENCH_INDEX names
+// (/path/public/search-index), skipping the benchmark without one.
+func benchIndex(b *testing.B) (*kbx.Index, *mapping.IndexMappingImpl) {
+	dir := os.Getenv("KB_BENCH_INDEX")
+	if dir == "" {
+		b.Skip("set KB_BENCH_INDEX to a built site's search-index folder")
+	}
+	ix, err := kbxfiles.Open(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	m, err := schema.Mapping()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return ix, m
 }
 
 // BenchmarkWarmQuery runs queries over a built site's static index after a
 // first pass has fetched its pages: KB_BENCH_INDEX=/path/public/search-index.
 func BenchmarkWarmQuery(b *testing.B) {
-	dir := os.Getenv("KB_BENCH_INDEX")
-	if dir == "" {
-		b.Skip("set KB_BENCH_INDEX to a built site's search-index folder")
-	}
-	matches, _ := filepath.Glob(filepath.Join(dir, "index.*.json"))
-	if len(matches) == 0 {
-		b.Fatal("no manifest")
-	}
-	data, _ := os.ReadFile(matches[0])
-	var man kbx.Manifest
-	if err := json.Unmarshal(data, &man); err != nil {
-		b.Fatal(err)
-	}
-	ix, err := kbx.Open(&man, dirSource(dir))
-	if err != nil {
-		b.Fatal(err)
-	}
-	m, _ := schema.Mapping()
+	ix, m := benchIndex(b)
 	ctx := context.Background()
 	qs := []string{"dynamic security", "rehabilitaton", `"information sharing"`, "families -children", "risk assessment", "vetting"}
 	for _, q := range qs {

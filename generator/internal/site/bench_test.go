@@ -63,6 +63,36 @@ func BenchmarkBuild10k(b *testing.B) { benchBuild(b, 10000, false) }
 // BenchmarkBuild10kSearch is BenchmarkBuild10k with the search index.
 func BenchmarkBuild10kSearch(b *testing.B) { benchBuild(b, 10000, true) }
 
+// BenchmarkBuild1kSearch builds the 1,000-page corpus with search, as
+// generator/tools/bench-search-build.sh does (no PDFs, no offline copy,
+// into an empty folder each time), and reports each stage's share.
+func BenchmarkBuild1kSearch(b *testing.B) {
+	root := corpus(b, 1000, true)
+	cfg, err := os.ReadFile(filepath.Join(root, "config.toml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg = []byte(strings.Replace(string(cfg), "offlineCopy = true", "offlineCopy = false", 1))
+	if err := os.WriteFile(filepath.Join(root, "config.toml"), cfg, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	phases := map[string]float64{}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		dest := filepath.Join(b.TempDir(), "public")
+		res, err := Build(context.Background(), Options{Root: root, Dest: dest, NoPDF: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, p := range res.Phases {
+			phases[p.Name] += p.Duration.Seconds()
+		}
+	}
+	for name, s := range phases {
+		b.ReportMetric(s/float64(b.N), strings.ReplaceAll(name, " ", "_")+"-s")
+	}
+}
+
 // BenchmarkLoad10k runs every stage but writing output (what "check" does).
 func BenchmarkLoad10k(b *testing.B) {
 	root := corpus(b, 10000, false)

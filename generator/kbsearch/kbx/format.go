@@ -51,7 +51,15 @@ const (
 type Output func(name string, data []byte) error
 
 // Version is the format version written into manifests.
-const Version = 7
+const Version = 8
+
+// EncodingDeflateRaw, as a manifest's Encoding, says that every index file
+// it names (table pages, directory pages, the facets blob) is stored as raw
+// DEFLATE (RFC 1951) of its bytes. A published site's index is stored so:
+// any server then sends it compressed, with or without pre-compressed copies
+// or a compressing configuration. A PageSource hands the reader the
+// inflated bytes (in the browser, the page inflates with DecompressionStream).
+const EncodingDeflateRaw = "deflate-raw"
 
 // Manifest describes an index: its tables and what the reader needs up front.
 type Manifest struct {
@@ -66,8 +74,11 @@ type Manifest struct {
 	NormsOf map[string]string `json:"normsOf,omitempty"`
 	// Pages says how many documents each site page has, in document order
 	// (EncodePages): a page's documents are consecutive.
-	Pages string         `json:"pages,omitempty"`
-	Extra map[string]any `json:"extra,omitempty"`
+	Pages string `json:"pages,omitempty"`
+	// Encoding is how the index files are stored: "" as they are, or
+	// EncodingDeflateRaw.
+	Encoding string         `json:"encoding,omitempty"`
+	Extra    map[string]any `json:"extra,omitempty"`
 }
 
 // Table is the directory of one sorted table.

@@ -99,11 +99,23 @@
   function say(el, key, vals) { loadStrings().then(function () { el.textContent = t(key, vals); }, function () {}); }
 
   function supported() {
-    return typeof WebAssembly === "object" && typeof fetch === "function" && typeof Promise === "function";
+    return typeof WebAssembly === "object" && typeof fetch === "function" && typeof Promise === "function" &&
+      typeof DecompressionStream === "function";
   }
 
+  // Index files are stored deflated when the manifest says so
+  // ("encoding": "deflate-raw"): the page inflates them for the engine.
+  var deflated = false;
+  function indexFile(name) {
+    var what = "index page " + name, got = getBytes(indexBase + name, what);
+    if (!deflated) return got;
+    return got.then(function (b) {
+      var s = new Blob([b]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+      return new Response(s).arrayBuffer();
+    }).then(function (b) { return new Uint8Array(b); }, function (e) { throw new Error(e && e.message && e.message.indexOf(what) === 0 ? e.message : what + ": " + e); });
+  }
   // kbFetch is called by the engine for each index page it needs.
-  window.kbFetch = function (name) { return getBytes(indexBase + name, "index page " + name); };
+  window.kbFetch = indexFile;
 
   function loadScript(src) {
     return new Promise(function (resolve, reject) {
@@ -147,7 +159,7 @@
     w.onmessage = function (e) {
       var m = e.data;
       if (m.type === "fetch") {
-        getBytes(indexBase + m.name, "index page " + m.name).then(function (b) {
+        indexFile(m.name).then(function (b) {
           w.postMessage({ type: "fetched", id: m.id, bytes: b.buffer }, [b.buffer]);
         }, function (err) { w.postMessage({ type: "fetched", id: m.id, error: err.message }); });
       } else if (m.type === "ready") {
@@ -209,7 +221,7 @@
     enginePromise = Promise.all([loadStrings(), host.compiles ? null : compile()]).then(function (r) {
       return host.start(r[1]);
     }).then(function (kb) {
-      return manifest.then(function (m) { return kb.open(m); }).then(function () {
+      return manifest.then(function (m) { deflated = m.encoding === "deflate-raw"; return kb.open(m); }).then(function () {
         window.kbSearch = kb;
         return kb;
       });
