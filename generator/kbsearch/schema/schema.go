@@ -10,7 +10,6 @@ package schema
 import (
 	// Registers the "custom" analyzer type.
 	_ "github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
-	"github.com/blevesearch/bleve/v2/analysis/lang/ar"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/token/porter"
@@ -58,7 +57,7 @@ func Mapping() (*mapping.IndexMappingImpl, error) {
 		// Arabic words lose diacritics, hamza forms and the article
 		// (الإدماج and إدماج are one term); the filters leave other
 		// scripts alone, and Porter leaves Arabic alone.
-		"token_filters": []interface{}{en.PossessiveName, lowercase.Name, en.StopName, ar.NormalizeName, ar.StemmerName, porter.Name},
+		"token_filters": []interface{}{en.PossessiveName, lowercase.Name, en.StopName, arabicNormalizeName, arabicStemmerName, porter.Name},
 	})
 	if err != nil {
 		return nil, err
@@ -66,7 +65,7 @@ func Mapping() (*mapping.IndexMappingImpl, error) {
 	err = m.AddCustomAnalyzer(WordsAnalyzer, map[string]interface{}{
 		"type":          "custom",
 		"tokenizer":     acronymTokenizerName,
-		"token_filters": []interface{}{en.PossessiveName, lowercase.Name, en.StopName, ar.NormalizeName},
+		"token_filters": []interface{}{en.PossessiveName, lowercase.Name, en.StopName, arabicNormalizeName},
 	})
 	if err != nil {
 		return nil, err
