@@ -49,9 +49,22 @@ type judgedQuery struct {
 	Why               string
 }
 
-func loadJudged(tb testing.TB) []judgedQuery {
+// judgedSet is the file of judged queries the measurements use:
+// testdata/judged.tsv, or another file of testdata named by KB_JUDGED
+// (judged-heldout.tsv: queries written apart, to check that changes chosen
+// on judged.tsv carry over).
+func judgedSet() string {
+	if f := os.Getenv("KB_JUDGED"); f != "" {
+		return f
+	}
+	return "judged.tsv"
+}
+
+func loadJudged(tb testing.TB) []judgedQuery { return loadJudgedFile(tb, judgedSet()) }
+
+func loadJudgedFile(tb testing.TB, name string) []judgedQuery {
 	tb.Helper()
-	f, err := os.Open(filepath.Join("testdata", "judged.tsv"))
+	f, err := os.Open(filepath.Join("testdata", name))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -68,19 +81,19 @@ func loadJudged(tb testing.TB) []judgedQuery {
 		}
 		cols := strings.Split(text, "\t")
 		if len(cols) != 5 {
-			tb.Fatalf("judged.tsv:%d: %d columns, want 5 (lang, kind, query, relevant, why)", line, len(cols))
+			tb.Fatalf("%s:%d: %d columns, want 5 (lang, kind, query, relevant, why)", name, line, len(cols))
 		}
 		q := judgedQuery{Lang: cols[0], Kind: cols[1], Query: cols[2], Relevant: strings.Fields(cols[3]), Why: cols[4]}
 		if q.Query == "" || len(q.Relevant) == 0 {
-			tb.Fatalf("judged.tsv:%d: empty query or no relevant page", line)
+			tb.Fatalf("%s:%d: empty query or no relevant page", name, line)
 		}
 		if seen[q.Query] {
-			tb.Fatalf("judged.tsv:%d: query %q twice", line, q.Query)
+			tb.Fatalf("%s:%d: query %q twice", name, line, q.Query)
 		}
 		seen[q.Query] = true
 		for _, u := range q.Relevant {
 			if !strings.HasPrefix(u, "/") || !strings.HasSuffix(u, "/") || strings.Contains(u, "#") {
-				tb.Fatalf("judged.tsv:%d: %q is not a page's site path (/guide/chapter/)", line, u)
+				tb.Fatalf("%s:%d: %q is not a page's site path (/guide/chapter/)", name, line, u)
 			}
 		}
 		qs = append(qs, q)
@@ -442,7 +455,7 @@ func BenchmarkRelevance(b *testing.B) {
 // when KB_RELEVANCE=1. It asserts nothing about the numbers.
 func TestRelevance(t *testing.T) {
 	if os.Getenv("KB_RELEVANCE") != "1" {
-		t.Skip("set KB_RELEVANCE=1 to measure relevance on testdata/judged.tsv (or run -bench Relevance)")
+		t.Skip("set KB_RELEVANCE=1 to measure relevance on testdata/judged.tsv, or on KB_JUDGED (or run -bench Relevance)")
 	}
 	qs := loadJudged(t)
 	dest := relevanceSite(t)
@@ -468,18 +481,33 @@ func TestRelevance(t *testing.T) {
 // and that every judged page exists in the content; it runs in every
 // `go test` and takes milliseconds.
 func TestJudgedQueries(t *testing.T) {
-	qs := loadJudged(t)
-	langs := map[string]int{}
-	for _, q := range qs {
-		langs[q.Lang]++
-		for _, u := range q.Relevant {
-			if !contentHasPage(u) {
-				t.Errorf("%q: judged page %s has no file in content/", q.Query, u)
+	for _, set := range []struct {
+		file         string
+		min, foreign int
+	}{{"judged.tsv", 45, 8}, {"judged-heldout.tsv", 20, 4}} {
+		qs := loadJudgedFile(t, set.file)
+		langs := map[string]int{}
+		for _, q := range qs {
+			langs[q.Lang]++
+			for _, u := range q.Relevant {
+				if !contentHasPage(u) {
+					t.Errorf("%s: %q: judged page %s has no file in content/", set.file, q.Query, u)
+				}
 			}
 		}
+		if len(qs) < set.min || len(qs)-langs["en"] < set.foreign {
+			t.Errorf("%s: %d queries, %d not in English: want at least %d and %d", set.file, len(qs), len(qs)-langs["en"], set.min, set.foreign)
+		}
 	}
-	if len(qs) < 45 || len(qs)-langs["en"] < 8 {
-		t.Errorf("%d queries, %d not in English: want at least 45 and 8", len(qs), len(qs)-langs["en"])
+	// The held-out set is apart: no query of one is in the other.
+	seen := map[string]bool{}
+	for _, q := range loadJudgedFile(t, "judged.tsv") {
+		seen[strings.ToLower(q.Query)] = true
+	}
+	for _, q := range loadJudgedFile(t, "judged-heldout.tsv") {
+		if seen[strings.ToLower(q.Query)] {
+			t.Errorf("judged-heldout.tsv repeats %q from judged.tsv", q.Query)
+		}
 	}
 }
 
