@@ -69,7 +69,7 @@ func locateIn(body []byte, span [2]int, a, wa *analysis.DefaultAnalyzer, ms *mar
 		for _, t := range a.Tokenizer.Tokenize(bytes.Clone(body[span[0]:span[1]])) {
 			if span[0] > 0 {
 				// Positions count from the span: nothing that reads
-				// these locations (the highlighter) uses them.
+				// these locations (snippet, markHTML) uses them.
 				t.Start += span[0]
 				t.End += span[0]
 				t.Position = 0

@@ -1,5 +1,5 @@
 // Package engine turns what a visitor types into Bleve queries and runs them
-// with Bleve's searchers, collector, facets and highlighter over any
+// with Bleve's searchers and collector (snippets and marks are its own) over any
 // index.IndexReader: the static index in the browser, or a live Bleve index
 // in tests. Queries are built as objects (no query-string parser), which
 // keeps the WebAssembly client small.

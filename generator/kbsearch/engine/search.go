@@ -9,9 +9,6 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/collector"
-	htmlformat "github.com/blevesearch/bleve/v2/search/highlight/format/html"
-	simplefragmenter "github.com/blevesearch/bleve/v2/search/highlight/fragmenter/simple"
-	simplehighlighter "github.com/blevesearch/bleve/v2/search/highlight/highlighter/simple"
 	index "github.com/blevesearch/bleve_index_api"
 
 	"vepkb/generator/kbsearch/schema"
@@ -90,11 +87,6 @@ const MaxSize = 50
 // Sort is the result order: score, then document order (stable ties).
 func Sort() search.SortOrder {
 	return search.SortOrder{&search.SortScore{Desc: true}, &search.SortDocID{}}
-}
-
-// Highlighter makes snippets: fragments of about 160 bytes, matches in <mark>.
-func Highlighter() *simplehighlighter.Highlighter {
-	return simplehighlighter.NewHighlighter(simplefragmenter.NewFragmenter(160), htmlformat.NewFragmentFormatter("<mark>", "</mark>"), "…")
 }
 
 // Why a search found nothing: keys of the theme's strings (the page shows
@@ -180,7 +172,6 @@ func Run(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl, 
 			res.Facets[name] = append(res.Facets[name], Facet{Term: t.Term, Count: t.Count, Selected: sel[t.Term]})
 		}
 	}
-	hl := Highlighter()
 	marks := marksOf(m, q)
 	locate := bodyLocator(m, marks)
 	if p, ok := r.(Prefetcher); ok {
@@ -193,7 +184,7 @@ func Run(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl, 
 		p.PrefetchDocs(ids)
 	}
 	for _, g := range groups {
-		h, err := hit(r, g[0], hl, locate, m, marks)
+		h, err := hit(r, g[0], locate, marks)
 		if err != nil {
 			return nil, err
 		}
@@ -202,7 +193,7 @@ func Run(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl, 
 			h.TitleHTML = markHTML(h.Title, marks, locate)
 		}
 		for _, dm := range g[1:] {
-			sh, err := hit(r, dm, hl, locate, m, marks)
+			sh, err := hit(r, dm, locate, marks)
 			if err != nil {
 				return nil, err
 			}
@@ -246,7 +237,7 @@ func collect(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingIm
 }
 
 // hit loads a section's stored fields and makes its snippet.
-func hit(r index.IndexReader, dm *search.DocumentMatch, hl *simplehighlighter.Highlighter, locate func([]byte) search.FieldTermLocationMap, m *mapping.IndexMappingImpl, marks *markSet) (Hit, error) {
+func hit(r index.IndexReader, dm *search.DocumentMatch, locate func([]byte) search.FieldTermLocationMap, marks *markSet) (Hit, error) {
 	doc, err := r.Document(dm.ID)
 	if err != nil {
 		return Hit{}, err
@@ -270,10 +261,7 @@ func hit(r index.IndexReader, dm *search.DocumentMatch, hl *simplehighlighter.Hi
 				}
 			}
 		})
-		dm.Locations = locate(body)
-		if frags := hl.BestFragmentsInField(dm, doc, schema.Body, 1); len(frags) > 0 && frags[0] != "" {
-			h.Snippet = frags[0]
-		} else {
+		if h.Snippet = snippet(body, locate(body)[schema.Body]); h.Snippet == "" {
 			h.Snippet = leadSnippet(body)
 		}
 		h.HeadingHTML = markHTML(h.Heading, marks, locate)

@@ -1,6 +1,6 @@
 // Package kbx is a static, paged format for a Bleve inverted index, and a
 // reader of it that implements Bleve's index.IndexReader, so that Bleve's own
-// searchers, scorers, collectors, facets and highlighters run over it.
+// searchers, scorers, collectors and facets run over it.
 //
 // The index is a set of sorted key/value tables cut into small pages (about
 // 8 KiB before compression), each page a separate content-addressed file,
