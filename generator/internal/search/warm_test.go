@@ -51,3 +51,6 @@ func BenchmarkWarmQuery(b *testing.B) {
 		}
 	}
 }
+
+// The static index counts facets itself (engine.countMatches).
+var _ engine.FacetCounter = (*kbx.Reader)(nil)

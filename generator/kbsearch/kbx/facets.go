@@ -122,3 +122,73 @@ func (d *docValueReader) VisitDocValues(id index.IndexInternalID, visitor index.
 }
 
 func (d *docValueReader) BytesRead() uint64 { return 0 }
+
+// FacetCounter is what Reader.FacetCounts returns: an alias of an unnamed
+// interface, so that a package can ask for it (engine.FacetCounts, the
+// same type) without importing this one.
+type FacetCounter = interface {
+	Add(id index.IndexInternalID)
+	Counts(field string) map[string]int
+}
+
+// FacetCounts counts the facet values of documents by number, with no
+// string maps (the collector's facet builders hash every value of every
+// matching document: about a quarter of a warm query over 10,000 pages).
+type FacetCounts struct {
+	f      *facetData
+	fields []string
+	of     []int // value → index in fields, -1 when not counted
+	counts []int // value → documents
+	run    int
+}
+
+// FacetCounts returns a counter of the values of fields, loading the facet
+// values first.
+func (r *Reader) FacetCounts(fields []string) (FacetCounter, error) {
+	f, err := r.ix.loadFacets(r.ctx)
+	if err != nil {
+		return nil, err
+	}
+	c := &FacetCounts{f: f, fields: fields, of: make([]int, len(f.values)), counts: make([]int, len(f.values))}
+	for vi, v := range f.values {
+		c.of[vi] = -1
+		for i, fl := range fields {
+			if v[0] == fl {
+				c.of[vi] = i
+			}
+		}
+	}
+	return c, nil
+}
+
+// Add counts the values of a document.
+func (c *FacetCounts) Add(id index.IndexInternalID) {
+	n, err := docNum(id)
+	if err != nil {
+		return
+	}
+	ri, ends := c.run, c.f.runEnd
+	if ri >= len(ends) || ends[ri] <= n || (ri > 0 && ends[ri-1] > n) {
+		ri = sort.Search(len(ends), func(i int) bool { return ends[i] > n })
+		if ri >= len(ends) {
+			return
+		}
+		c.run = ri
+	}
+	for _, vi := range c.f.sets[ri] {
+		if c.of[vi] >= 0 {
+			c.counts[vi]++
+		}
+	}
+}
+
+// Counts returns each value of field counted so far with its count.
+func (c *FacetCounts) Counts(field string) map[string]int {
+	out := map[string]int{}
+	for vi, n := range c.counts {
+		if n > 0 && c.of[vi] >= 0 && c.fields[c.of[vi]] == field {
+			out[c.f.values[vi][1]] = n
+		}
+	}
+	return out
+}
