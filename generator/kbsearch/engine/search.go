@@ -5,7 +5,6 @@ import (
 	"html"
 	"maps"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 
@@ -318,19 +317,23 @@ func topTerms(counts map[string]int, size int) map[string]int {
 	if len(counts) <= size {
 		return counts
 	}
-	terms := make([]string, 0, len(counts))
-	for t := range counts {
-		terms = append(terms, t)
+	type tc struct {
+		term  string
+		count int
 	}
-	sort.Slice(terms, func(i, j int) bool {
-		if counts[terms[i]] != counts[terms[j]] {
-			return counts[terms[i]] > counts[terms[j]]
+	all := make([]tc, 0, len(counts))
+	for t, c := range counts {
+		all = append(all, tc{t, c})
+	}
+	slices.SortFunc(all, func(a, b tc) int {
+		if a.count != b.count {
+			return b.count - a.count
 		}
-		return terms[i] < terms[j]
+		return strings.Compare(a.term, b.term)
 	})
 	out := make(map[string]int, size)
-	for _, t := range terms[:size] {
-		out[t] = counts[t]
+	for _, x := range all[:size] {
+		out[x.term] = x.count
 	}
 	return out
 }

@@ -87,15 +87,14 @@ func snippet(body []byte, tlm search.TermLocationMap) string {
 	if bestLast < bestFirst {
 		bestLast = bestFirst
 	}
-	// Centre the matches in the window, without starting before the text.
-	total := utf8.RuneCount(body)
+	// Centre the matches in the window: half the spare characters before
+	// them, and more when the text ends first.
 	spare := max(0, SnippetLength-(re[bestLast]-rs[bestFirst]))
-	startRune := max(0, rs[bestFirst]-spare/2)
-	endRune := min(total, startRune+SnippetLength)
-	if endRune-startRune < SnippetLength {
-		startRune = max(0, endRune-SnippetLength)
+	start, _ := back(body, ms[bestFirst].start, spare/2)
+	end, n := forward(body, start, SnippetLength)
+	if n < SnippetLength {
+		start, _ = back(body, start, SnippetLength-n)
 	}
-	start, end := byteOffset(body, startRune), byteOffset(body, endRune)
 	var b strings.Builder
 	if start > 0 {
 		b.WriteString("…")
@@ -118,14 +117,26 @@ func snippet(body []byte, tlm search.TermLocationMap) string {
 	return b.String()
 }
 
-// byteOffset returns where character n of b starts (len(b) past its end).
-func byteOffset(b []byte, n int) int {
-	at := 0
-	for i := 0; i < n && at < len(b); i++ {
+// back returns the offset n characters before at in b (or 0), and how many
+// it moved.
+func back(b []byte, at, n int) (int, int) {
+	moved := 0
+	for ; moved < n && at > 0; moved++ {
+		_, size := utf8.DecodeLastRune(b[:at])
+		at -= size
+	}
+	return at, moved
+}
+
+// forward returns the offset n characters after at in b (or its end), and
+// how many it moved.
+func forward(b []byte, at, n int) (int, int) {
+	moved := 0
+	for ; moved < n && at < len(b); moved++ {
 		_, size := utf8.DecodeRune(b[at:])
 		at += size
 	}
-	return at
+	return at, moved
 }
 
 func sortedKeys(tlm search.TermLocationMap) []string {
