@@ -96,15 +96,19 @@ func locateIn(body []byte, span [2]int, a, wa *analysis.DefaultAnalyzer, ms *mar
 }
 
 // spanPatterns returns what markSpans looks for: the start, lower-cased,
-// of every word that can become a marked term or a marked prefix match;
-// nil when the whole text must be analysed: a typo match can be spelled
-// any way, an empty pattern (a term of two bytes) starts every word, and
-// patterns with other than ASCII are left to the full analysis.
+// of every word that can become a marked term, and the marked words and
+// prefixes of the words field; nil when the whole text must be analysed:
+// a typo whose matches are not known can be spelled any way, an empty
+// pattern (a term of two bytes) starts every word, and patterns with other
+// than ASCII are left to the full analysis.
 func spanPatterns(prefixes [][]byte, ms *markSet) [][]byte {
-	if len(ms.fuzzy) > 0 {
-		return nil
-	}
 	patterns := slices.Clone(prefixes)
+	for _, f := range ms.fuzzy {
+		if f.max > 0 {
+			return nil
+		}
+		patterns = append(patterns, []byte(string(f.word)))
+	}
 	for _, p := range ms.prefix {
 		patterns = append(patterns, []byte(p))
 	}

@@ -84,10 +84,14 @@ func TestBodyLocationsMatchFullAnalysis(t *testing.T) {
 		for _, term := range schema.Analyze(m, schema.TextAnalyzer, q) {
 			marks.terms[term] = true
 		}
-		if strings.HasPrefix(q, "families") {
+		switch {
+		case strings.HasPrefix(q, "families"):
 			// Typos and prefixes, as the words field holds them.
 			marks.fuzzy = []fuzzyWord{{[]rune("rehabilitaton"), 1}, {[]rune("vetting"), 0}}
 			marks.prefix = []string{"secu"}
+		case strings.HasPrefix(q, "rehabilitation"):
+			// A typo whose matched words the searcher recorded.
+			marks.fuzzy = []fuzzyWord{{[]rune("rehabilitation"), 0}, {[]rune("vetted"), 0}}
 		}
 		locate := bodyLocator(m, marks)
 		for i, text := range texts {

@@ -32,23 +32,34 @@ type fuzzyWord struct {
 // prefix, apart from analysed terms.
 const wordKey = "\x00"
 
-// marksOf collects the marks of plan n.
-func marksOf(m *mapping.IndexMappingImpl, n Node) *markSet {
+// marksOf collects the marks of plan n; matched gives, for a typo, the
+// words of the index it matched (when the searchers recorded them).
+func marksOf(m *mapping.IndexMappingImpl, n Node, matched map[string][]string) *markSet {
 	ms := &markSet{terms: map[string]bool{}}
 	for _, f := range []string{schema.Body, schema.Title, schema.Heading} {
 		markTerms(m, n, f, ms.terms)
 	}
-	ms.words(n)
+	ms.words(n, matched)
 	return ms
 }
 
-// words walks the plan for typo and prefix matches of the words field.
-func (ms *markSet) words(n Node) {
+// words walks the plan for typo and prefix matches of the words field. A
+// typo whose matched words are known marks those words exactly (which lets
+// bodyLocator analyse only the pieces of text holding them), else every
+// word within its edits.
+func (ms *markSet) words(n Node, matched map[string][]string) {
 	switch x := n.(type) {
 	case *Fuzzy:
-		if x.Field == schema.Words {
-			ms.fuzzy = append(ms.fuzzy, fuzzyWord{[]rune(x.Term), x.Fuzziness})
+		if x.Field != schema.Words {
+			break
 		}
+		if words, ok := matched[x.Term]; ok {
+			for _, w := range words {
+				ms.fuzzy = append(ms.fuzzy, fuzzyWord{[]rune(w), 0})
+			}
+			break
+		}
+		ms.fuzzy = append(ms.fuzzy, fuzzyWord{[]rune(x.Term), x.Fuzziness})
 	case *Prefix:
 		if x.Field == schema.Words {
 			ms.prefix = append(ms.prefix, x.Prefix)
@@ -59,16 +70,16 @@ func (ms *markSet) words(n Node) {
 		}
 	case *Or:
 		for _, c := range x.Nodes {
-			ms.words(c)
+			ms.words(c, matched)
 		}
 	case *And:
 		for _, c := range x.Nodes {
-			ms.words(c)
+			ms.words(c, matched)
 		}
 	case *Bool:
 		for _, list := range [][]Node{x.Must, x.Should} {
 			for _, c := range list {
-				ms.words(c)
+				ms.words(c, matched)
 			}
 		}
 	}

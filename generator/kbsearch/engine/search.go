@@ -175,7 +175,7 @@ func Run(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl, 
 		}
 		slices.SortStableFunc(res.Facets[name], func(a, b Facet) int { return b.Count - a.Count })
 	}
-	marks := marksOf(m, q)
+	marks := marksOf(m, q, got.fuzzy)
 	locate := bodyLocator(m, marks)
 	if p, ok := r.(Prefetcher); ok {
 		var ids []string
@@ -217,6 +217,7 @@ type collected struct {
 	facets  map[string]map[string]int // field → term → sections
 	results []*search.DocumentMatch   // without a pager
 	ranker  *pageRanker
+	fuzzy   map[string][]string // typo → the words it matched
 }
 
 // FacetCounter is a reader that counts the facet values of documents
@@ -238,12 +239,14 @@ func collect(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingIm
 	// Term vectors are not read while searching (phrase searchers read their
 	// own): snippets mark the query's terms in the top hits' text instead,
 	// so ordinary queries never download positions.
-	s, err := q.Searcher(ctx, r, m, search.SearcherOptions{})
+	// Bleve's fuzzy searchers record the dictionary words each typo
+	// matched, for the marks.
+	out := &collected{facets: map[string]map[string]int{}, fuzzy: map[string][]string{}}
+	s, err := q.Searcher(context.WithValue(ctx, search.FuzzyMatchPhraseKey, out.fuzzy), r, m, search.SearcherOptions{})
 	if err != nil {
 		return nil, err
 	}
 	defer s.Close()
-	out := &collected{facets: map[string]map[string]int{}}
 	var searcher search.Searcher = s
 	if pager != nil {
 		out.ranker = &pageRanker{Searcher: s, pager: pager, r: r, at: make([]int32, pager.Pages())}
