@@ -141,7 +141,7 @@ func checkJudgedPages(tb testing.TB, dest string, qs []judgedQuery) {
 // synonyms the browser reads from the manifest.
 type staticIndex struct {
 	ix  *kbx.Index
-	syn engine.Synonyms
+	syn *engine.Synonyms
 }
 
 func openStaticIndex(tb testing.TB, dest string) staticIndex {

@@ -101,7 +101,7 @@ func markTerms(m *mapping.IndexMappingImpl, n Node, field string, out map[string
 // as the dictionary shows them, and the rest does not wait for that lookup:
 // on a slow link a cold query on the bundled site waits two round trips
 // instead of four.
-func prefetchAll(r index.IndexReader, m *mapping.IndexMappingImpl, p Parsed, syn Synonyms, filters map[string][]string) {
+func prefetchAll(r index.IndexReader, m *mapping.IndexMappingImpl, p Parsed, syn *Synonyms, filters map[string][]string) {
 	pf, ok := r.(Prefetcher)
 	if !ok {
 		return

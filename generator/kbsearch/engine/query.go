@@ -108,20 +108,34 @@ func isQuote(r rune) bool {
 	return r == '"' || r == '\u201c' || r == '\u201d' || r == '\u00ab' || r == '\u00bb'
 }
 
-// Synonyms maps a word or phrase (lower case) to the other members of its group.
-type Synonyms map[string][]string
+// Synonyms maps a word or phrase (lower case) to the other members of its
+// group, and the analysed form of each member (as the text analyzer makes
+// it) to the members that have it. A nil *Synonyms has none.
+type Synonyms struct {
+	members map[string][]string
+	forms   map[string][]string // analysed form → members, sorted
+}
 
-// NewSynonyms builds the lookup from groups of equivalent terms.
-func NewSynonyms(groups [][]string) Synonyms {
-	s := Synonyms{}
+// NewSynonyms builds the lookup from groups of equivalent terms. The
+// members' analysed forms are worked out once here: working them out for
+// every word of every query was a third of a warm query with this site's
+// synonyms.
+func NewSynonyms(groups [][]string) *Synonyms {
+	s := &Synonyms{members: map[string][]string{}, forms: map[string][]string{}}
 	for _, g := range groups {
 		for _, a := range g {
 			key := strings.ToLower(strings.TrimSpace(a))
 			for _, b := range g {
 				if b != a {
-					s[key] = append(s[key], strings.TrimSpace(b))
+					s.members[key] = append(s.members[key], strings.TrimSpace(b))
 				}
 			}
+		}
+	}
+	if m, err := schema.Mapping(); err == nil {
+		for _, k := range slices.Sorted(maps.Keys(s.members)) {
+			form := strings.Join(schema.Analyze(m, schema.TextAnalyzer, k), " ")
+			s.forms[form] = append(s.forms[form], k)
 		}
 	}
 	return s
@@ -131,8 +145,11 @@ func NewSynonyms(groups [][]string) Synonyms {
 // else those of every member with the same analysed form, so that plurals
 // and other inflections of a member ("NGOs", "organisations") expand as the
 // member itself does.
-func (s Synonyms) of(m *mapping.IndexMappingImpl, w string) []string {
-	if v, ok := s[strings.ToLower(w)]; ok {
+func (s *Synonyms) of(m *mapping.IndexMappingImpl, w string) []string {
+	if s == nil {
+		return nil
+	}
+	if v, ok := s.members[strings.ToLower(w)]; ok {
 		return v
 	}
 	form := strings.Join(schema.Analyze(m, schema.TextAnalyzer, w), " ")
@@ -140,11 +157,8 @@ func (s Synonyms) of(m *mapping.IndexMappingImpl, w string) []string {
 		return nil
 	}
 	var out []string
-	for _, k := range slices.Sorted(maps.Keys(s)) {
-		if strings.Join(schema.Analyze(m, schema.TextAnalyzer, k), " ") != form {
-			continue
-		}
-		for _, o := range s[k] {
+	for _, k := range s.forms[form] {
+		for _, o := range s.members[k] {
 			if !slices.Contains(out, o) && !strings.EqualFold(o, w) {
 				out = append(out, o)
 			}
@@ -172,7 +186,7 @@ type Known func(word string) bool
 
 // Build turns a parsed query into a plan. It returns nil when nothing
 // searchable is left (only stop words, or only exclusions).
-func Build(m *mapping.IndexMappingImpl, p Parsed, syn Synonyms, filters map[string][]string, known Known) Node {
+func Build(m *mapping.IndexMappingImpl, p Parsed, syn *Synonyms, filters map[string][]string, known Known) Node {
 	var clauses []Node
 	for i, w := range p.Words {
 		last := i == len(p.Words)-1
@@ -235,7 +249,7 @@ func fieldsOf(text string, phrase bool) []Node {
 	}
 }
 
-func wordClause(m *mapping.IndexMappingImpl, w string, syn Synonyms, prefix bool, known Known) Node {
+func wordClause(m *mapping.IndexMappingImpl, w string, syn *Synonyms, prefix bool, known Known) Node {
 	terms := schema.Analyze(m, schema.TextAnalyzer, w)
 	raw := schema.Analyze(m, schema.WordsAnalyzer, w)
 	var alts []Node

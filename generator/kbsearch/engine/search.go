@@ -101,7 +101,7 @@ const (
 )
 
 // Search runs req over r.
-func Search(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl, syn Synonyms, req Request) (*Result, error) {
+func Search(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl, syn *Synonyms, req Request) (*Result, error) {
 	p := Parse(req.Query, req.Prefix)
 	res := &Result{Facets: map[string][]Facet{}}
 	if len(p.Words)+len(p.Phrases) == 0 {

@@ -73,7 +73,7 @@ func (jsSource) Fetch(ctx context.Context, name string) ([]byte, error) {
 var (
 	index        *kbx.Index
 	indexMapping = mustMapping()
-	synonyms     engine.Synonyms
+	synonyms     *engine.Synonyms
 )
 
 func mustMapping() *mapping.IndexMappingImpl {
