@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"slices"
+	"sort"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/token/porter"
@@ -185,7 +186,7 @@ func markSpans(body []byte, patterns [][]byte, lower []byte) ([][2]int, []byte) 
 	if len(spans) == 0 {
 		return nil, lower
 	}
-	slices.SortFunc(spans, func(a, b [2]int) int { return a[0] - b[0] })
+	sort.Slice(spans, func(i, j int) bool { return spans[i][0] < spans[j][0] })
 	out := spans[:1]
 	for _, sp := range spans[1:] {
 		if last := &out[len(out)-1]; sp[0] <= last[1] {

@@ -5,12 +5,12 @@ import (
 	"html"
 	"maps"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/collector"
 	index "github.com/blevesearch/bleve_index_api"
 
 	"vepkb/generator/kbsearch/schema"
@@ -173,7 +173,8 @@ func Run(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl, 
 			}
 			res.Facets[name] = append(res.Facets[name], Facet{Term: t, Count: counts[t], Selected: sel[t]})
 		}
-		slices.SortStableFunc(res.Facets[name], func(a, b Facet) int { return b.Count - a.Count })
+		fs := res.Facets[name]
+		sort.SliceStable(fs, func(i, j int) bool { return fs[i].Count > fs[j].Count })
 	}
 	marks := marksOf(m, q, got.fuzzy)
 	locate := bodyLocator(m, marks)
@@ -255,22 +256,11 @@ func collect(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingIm
 			return out, countMatches(ctx, r, out, fc)
 		}
 	}
-	coll := collector.NewTopNCollector(k, 0, Sort())
-	fb := search.NewFacetsBuilder(r)
-	for _, f := range FacetFields {
-		fb.Add(f.Field, newTermsFacet(f.Field, f.Size))
+	if n, err := r.DocCount(); err == nil && n == 0 {
+		return out, nil // an empty index: no page table, nothing to collect
 	}
-	coll.SetFacetsBuilder(fb)
-	if err := coll.Collect(ctx, searcher, r); err != nil {
+	if err := collectAll(ctx, r, searcher, k, out); err != nil {
 		return nil, err
-	}
-	out.total, out.results = coll.Total(), coll.Results()
-	for name, fr := range coll.FacetResults() {
-		counts := map[string]int{}
-		for _, t := range fr.Terms.Terms() {
-			counts[t.Term] = t.Count
-		}
-		out.facets[name] = counts
 	}
 	return out, nil
 }
@@ -328,11 +318,13 @@ func topTerms(counts map[string]int, size int) map[string]int {
 	for t, c := range counts {
 		all = append(all, tc{t, c})
 	}
-	slices.SortFunc(all, func(a, b tc) int {
-		if a.count != b.count {
-			return b.count - a.count
+	// sort.Slice, not slices.SortFunc: each type slices sorts adds its own
+	// copy of the sort to the engine's download (20 KB of code here).
+	sort.Slice(all, func(i, j int) bool {
+		if all[i].count != all[j].count {
+			return all[i].count > all[j].count
 		}
-		return strings.Compare(a.term, b.term)
+		return all[i].term < all[j].term
 	})
 	out := make(map[string]int, size)
 	for _, x := range all[:size] {
