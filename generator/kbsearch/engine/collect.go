@@ -7,6 +7,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/collector"
+	"github.com/blevesearch/bleve/v2/search/facet"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
@@ -17,7 +18,7 @@ func collectAll(ctx context.Context, r index.IndexReader, searcher search.Search
 	coll := collector.NewTopNCollector(k, 0, Sort())
 	fb := search.NewFacetsBuilder(r)
 	for _, f := range FacetFields {
-		fb.Add(f.Field, newTermsFacet(f.Field, f.Size))
+		fb.Add(f.Field, facet.NewTermsFacetBuilder(f.Field, f.Size))
 	}
 	coll.SetFacetsBuilder(fb)
 	if err := coll.Collect(ctx, searcher, r); err != nil {
