@@ -185,6 +185,9 @@ func TestStaticMatchesLive(t *testing.T) {
 	syn := engine.NewSynonyms([][]string{{"disengagement", "deradicalization", "deradicalisation"}})
 	ctx := context.Background()
 	lr := pagedReader{liveReader(t, f.live), f.static}
+	// The live index is scored with the static index's BM25 statistics
+	// (without them Bleve takes each field's number of distinct terms).
+	lctx := engine.WithFieldLengths(ctx, f.static.Manifest().Docs, f.static.Manifest().FieldLengths)
 	nonEmpty := 0
 	for _, req := range querySet {
 		name := req.Query
@@ -196,7 +199,7 @@ func TestStaticMatchesLive(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			b, err := engine.Search(ctx, lr, m, syn, req)
+			b, err := engine.Search(lctx, lr, m, syn, req)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -332,6 +335,8 @@ func TestEngineMatchesBleveSearch(t *testing.T) {
 		req := bleve.NewSearchRequestOptions(toQuery(plan), 100000, 0, false)
 		req.SortByCustom(engine.Sort())
 		req.Highlight = bleve.NewHighlight()
+		req.PreSearchData = map[string]interface{}{bsearch.BM25PreSearchDataKey: &bsearch.BM25Stats{
+			DocCount: float64(f.static.Manifest().Docs), FieldCardinality: f.static.Manifest().FieldLengths}}
 		for _, ff := range engine.FacetFields {
 			req.AddFacet(ff.Field, bleve.NewFacetRequest(ff.Field, ff.Size))
 		}

@@ -243,6 +243,7 @@ func collect(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingIm
 	// Bleve's fuzzy searchers record the dictionary words each typo
 	// matched, for the marks.
 	out := &collected{facets: map[string]map[string]int{}, fuzzy: map[string][]string{}}
+	ctx = scoringContext(ctx, r, m)
 	s, err := q.Searcher(context.WithValue(ctx, search.FuzzyMatchPhraseKey, out.fuzzy), r, m, search.SearcherOptions{})
 	if err != nil {
 		return nil, err
@@ -263,6 +264,47 @@ func collect(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingIm
 		return nil, err
 	}
 	return out, nil
+}
+
+// FieldLengther is a reader that knows each field's length summed over
+// its documents (kbx.Reader), for BM25's average lengths.
+type FieldLengther interface {
+	FieldLengths() map[string]int
+}
+
+// WithFieldLengths returns ctx carrying BM25's statistics: the number of
+// documents and each field's summed length (Bleve's searchers divide one
+// by the other for the average length). Searches given the same statistics
+// score the same over any reader; the tests hand a live index those of the
+// static one.
+func WithFieldLengths(ctx context.Context, docs uint64, lengths map[string]int) context.Context {
+	return context.WithValue(ctx, search.BM25StatsKey, &search.BM25Stats{DocCount: float64(docs), FieldCardinality: lengths})
+}
+
+// scoringContext tells Bleve's searchers the mapping's scoring model, unless
+// ctx already does, and for BM25 the statistics of r when it has them and
+// ctx has none. Without statistics Bleve takes a field's number of distinct
+// terms as its summed length.
+func scoringContext(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl) context.Context {
+	model := m.ScoringModel
+	if f, ok := ctx.Value(search.GetScoringModelCallbackKey).(search.GetScoringModelCallbackFn); ok {
+		model = f()
+	} else {
+		ctx = context.WithValue(ctx, search.GetScoringModelCallbackKey, search.GetScoringModelCallbackFn(func() string { return model }))
+	}
+	if model != index.BM25Scoring {
+		return ctx
+	}
+	if _, ok := ctx.Value(search.BM25StatsKey).(*search.BM25Stats); ok {
+		return ctx
+	}
+	if fl, ok := r.(FieldLengther); ok && fl.FieldLengths() != nil {
+		docs, err := r.DocCount()
+		if err == nil {
+			ctx = WithFieldLengths(ctx, docs, fl.FieldLengths())
+		}
+	}
+	return ctx
 }
 
 // countMatches runs the page ranker's searcher to its end, counting the

@@ -75,6 +75,9 @@ type Manifest struct {
 	// Pages says how many documents each site page has, in document order
 	// (EncodePages): a page's documents are consecutive.
 	Pages string `json:"pages,omitempty"`
+	// FieldLengths is each field's length summed over the documents (the
+	// number of its terms with repeats): BM25 scoring's average length.
+	FieldLengths map[string]int `json:"fieldLengths,omitempty"`
 	// Encoding is how the index files are stored: "" as they are, or
 	// EncodingDeflateRaw.
 	Encoding string         `json:"encoding,omitempty"`

@@ -165,5 +165,9 @@ func (r *Reader) InternalID(id string) (index.IndexInternalID, error) {
 	return InternalIDOf(n), nil
 }
 
+// FieldLengths returns each field's length summed over the documents, for
+// BM25 scoring (engine.WithFieldLengths); nil for an index without them.
+func (r *Reader) FieldLengths() map[string]int { return r.ix.man.FieldLengths }
+
 // Close implements index.IndexReader.
 func (r *Reader) Close() error { return nil }

@@ -150,6 +150,14 @@ func manifestOf(v js.Value) (man *kbx.Manifest, synonyms [][]string, err error) 
 			}
 		}
 	}
+	if fl := v.Get("fieldLengths"); fl.Type() == js.TypeObject {
+		man.FieldLengths = map[string]int{}
+		for _, f := range man.Fields {
+			if n := fl.Get(f); n.Type() == js.TypeNumber {
+				man.FieldLengths[f] = n.Int()
+			}
+		}
+	}
 	tables := v.Get("tables")
 	for _, name := range []string{kbx.TableDict, kbx.TablePostings, kbx.TablePositions, kbx.TableStored, kbx.TableNorms} {
 		t := tables.Get(name)

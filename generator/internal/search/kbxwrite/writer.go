@@ -205,6 +205,14 @@ func (c *collected) write(pageSize int, out kbx.Output) (*kbx.Manifest, error) {
 		stored.keys[n] = kbx.DocKey(uint64(n))
 	}
 	normK, normV, alias := encodeNorms(man.Fields, c.lengths)
+	man.FieldLengths = map[string]int{}
+	for f, lens := range c.lengths {
+		total := 0
+		for _, n := range lens {
+			total += int(n)
+		}
+		man.FieldLengths[f] = total
+	}
 	for _, t := range []struct {
 		name string
 		table
