@@ -277,8 +277,22 @@ type FieldLengther interface {
 // by the other for the average length). Searches given the same statistics
 // score the same over any reader; the tests hand a live index those of the
 // static one.
+//
+// Every field a query can search gets an entry: Bleve refuses a query on a
+// field without one, and a field no document has (a site without tags) has
+// none; at 0, its terms, which match nothing, score as in TF-IDF.
 func WithFieldLengths(ctx context.Context, docs uint64, lengths map[string]int) context.Context {
-	return context.WithValue(ctx, search.BM25StatsKey, &search.BM25Stats{DocCount: float64(docs), FieldCardinality: lengths})
+	all := make(map[string]int, len(lengths)+len(FacetFields)+4)
+	for _, f := range []string{schema.Title, schema.Heading, schema.Body, schema.Words} {
+		all[f] = 0
+	}
+	for _, f := range FacetFields {
+		all[f.Field] = 0
+	}
+	for f, n := range lengths {
+		all[f] = n
+	}
+	return context.WithValue(ctx, search.BM25StatsKey, &search.BM25Stats{DocCount: float64(docs), FieldCardinality: all})
 }
 
 // scoringContext tells Bleve's searchers the mapping's scoring model, unless
