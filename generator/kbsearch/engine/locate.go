@@ -65,33 +65,31 @@ func bodyLocator(m *mapping.IndexMappingImpl, ms *markSet) func(body []byte) sea
 // starts at white space or at the start of body and ends at white space or
 // at its end.
 func locateIn(body []byte, span [2]int, a, wa *analysis.DefaultAnalyzer, ms *markSet, prefixes [][]byte, words bool, tlm search.TermLocationMap) {
-	{
-		// Filters rewrite terms in place: work on a copy of the text.
-		for _, t := range a.Tokenizer.Tokenize(bytes.Clone(body[span[0]:span[1]])) {
-			if span[0] > 0 {
-				// Positions count from the span: nothing that reads
-				// these locations (snippet, markHTML) uses them.
-				t.Start += span[0]
-				t.End += span[0]
-				t.Position = 0
+	// Filters rewrite terms in place: work on a copy of the text.
+	for _, t := range a.Tokenizer.Tokenize(bytes.Clone(body[span[0]:span[1]])) {
+		if span[0] > 0 {
+			// Positions count from the span: nothing that reads
+			// these locations (snippet, markHTML) uses them.
+			t.Start += span[0]
+			t.End += span[0]
+			t.Position = 0
+		}
+		var w string
+		if words && ms.mayWordMatch(t.Term) {
+			w = wordsOf(wa, t) // before the text filters change t
+		}
+		if mayBecome(t.Term, prefixes) {
+			one := analysis.TokenStream{t}
+			for _, f := range a.TokenFilters {
+				one = f.Filter(one)
 			}
-			var w string
-			if words && ms.mayWordMatch(t.Term) {
-				w = wordsOf(wa, t) // before the text filters change t
+			if len(one) == 1 && ms.terms[string(one[0].Term)] {
+				addLocation(tlm, string(one[0].Term), t)
+				continue
 			}
-			if mayBecome(t.Term, prefixes) {
-				one := analysis.TokenStream{t}
-				for _, f := range a.TokenFilters {
-					one = f.Filter(one)
-				}
-				if len(one) == 1 && ms.terms[string(one[0].Term)] {
-					addLocation(tlm, string(one[0].Term), t)
-					continue
-				}
-			}
-			if words && w != "" && ms.wordMatches(w) {
-				addLocation(tlm, wordKey+w, t)
-			}
+		}
+		if words && w != "" && ms.wordMatches(w) {
+			addLocation(tlm, wordKey+w, t)
 		}
 	}
 }

@@ -141,27 +141,34 @@ func markHTML(text string, ms *markSet, locate func([]byte) search.FieldTermLoca
 	if ms.empty() || text == "" {
 		return html.EscapeString(text)
 	}
-	var spans [][2]uint64
+	var spans [][2]int
 	for _, locs := range locate([]byte(text))[schema.Body] {
 		for _, l := range locs {
-			spans = append(spans, [2]uint64{l.Start, l.End})
+			spans = append(spans, [2]int{int(l.Start), int(l.End)})
 		}
 	}
 	sort.Slice(spans, func(i, j int) bool { return spans[i][0] < spans[j][0] })
 	var b strings.Builder
-	at := uint64(0)
+	writeMarked(&b, []byte(text), spans, 0, len(text))
+	return b.String()
+}
+
+// writeMarked writes text[from:to] escaped, with each span (sorted by
+// start) that lies within it in <mark>; a span overlapping the one before
+// is left out. Titles, headings and snippets are marked by it.
+func writeMarked(b *strings.Builder, text []byte, spans [][2]int, from, to int) {
+	at := from
 	for _, s := range spans {
-		if s[0] < at || s[1] > uint64(len(text)) {
+		if s[0] < at || s[1] > to {
 			continue
 		}
-		b.WriteString(html.EscapeString(text[at:s[0]]))
+		b.WriteString(html.EscapeString(string(text[at:s[0]])))
 		b.WriteString("<mark>")
-		b.WriteString(html.EscapeString(text[s[0]:s[1]]))
+		b.WriteString(html.EscapeString(string(text[s[0]:s[1]])))
 		b.WriteString("</mark>")
 		at = s[1]
 	}
-	b.WriteString(html.EscapeString(text[at:]))
-	return b.String()
+	b.WriteString(html.EscapeString(string(text[at:to])))
 }
 
 // wordsOf runs the words analyzer's filters on one token (a copy).

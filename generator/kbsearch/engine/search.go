@@ -237,13 +237,12 @@ type FacetCounts = interface {
 // collect ranks the first k matching sections of q, with the facets of
 // every match; given a pager, it also ranks the pages (nil otherwise).
 func collect(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl, q Node, pager Pager, k int) (*collected, error) {
-	// Term vectors are not read while searching (phrase searchers read their
-	// own): snippets mark the query's terms in the top hits' text instead,
-	// so ordinary queries never download positions.
-	// Bleve's fuzzy searchers record the dictionary words each typo
-	// matched, for the marks.
 	out := &collected{facets: map[string]map[string]int{}, fuzzy: map[string][]string{}}
 	ctx = scoringContext(ctx, r, m)
+	// Term vectors are not read while searching (phrase searchers read their
+	// own): snippets mark the query's terms in the top hits' text instead,
+	// so ordinary queries never download positions. Bleve's fuzzy searchers
+	// record the dictionary words each typo matched, for the marks.
 	s, err := q.Searcher(context.WithValue(ctx, search.FuzzyMatchPhraseKey, out.fuzzy), r, m, search.SearcherOptions{})
 	if err != nil {
 		return nil, err

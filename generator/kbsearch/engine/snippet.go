@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"html"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -90,42 +89,33 @@ func snippet(body []byte, tlm search.TermLocationMap) string {
 	// Centre the matches in the window: half the spare characters before
 	// them, and more when the text ends first.
 	spare := max(0, SnippetLength-(re[bestLast]-rs[bestFirst]))
-	start, _ := back(body, ms[bestFirst].start, spare/2)
+	start := back(body, ms[bestFirst].start, spare/2)
 	end, n := forward(body, start, SnippetLength)
 	if n < SnippetLength {
-		start, _ = back(body, start, SnippetLength-n)
+		start = back(body, start, SnippetLength-n)
+	}
+	spans := make([][2]int, len(ms))
+	for i, m := range ms {
+		spans[i] = [2]int{m.start, m.end}
 	}
 	var b strings.Builder
 	if start > 0 {
 		b.WriteString("…")
 	}
-	at := start
-	for _, m := range ms {
-		if m.start < at || m.end > end {
-			continue
-		}
-		b.WriteString(html.EscapeString(string(body[at:m.start])))
-		b.WriteString("<mark>")
-		b.WriteString(html.EscapeString(string(body[m.start:m.end])))
-		b.WriteString("</mark>")
-		at = m.end
-	}
-	b.WriteString(html.EscapeString(string(body[at:end])))
+	writeMarked(&b, body, spans, start, end)
 	if end < len(body) {
 		b.WriteString("…")
 	}
 	return b.String()
 }
 
-// back returns the offset n characters before at in b (or 0), and how many
-// it moved.
-func back(b []byte, at, n int) (int, int) {
-	moved := 0
-	for ; moved < n && at > 0; moved++ {
+// back returns the offset n characters before at in b (or 0).
+func back(b []byte, at, n int) int {
+	for ; n > 0 && at > 0; n-- {
 		_, size := utf8.DecodeLastRune(b[:at])
 		at -= size
 	}
-	return at, moved
+	return at
 }
 
 // forward returns the offset n characters after at in b (or its end), and
