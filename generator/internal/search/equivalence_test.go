@@ -182,7 +182,7 @@ func (p pagedReader) PageOf(id index.IndexInternalID) (int, bool) {
 func TestStaticMatchesLive(t *testing.T) {
 	f := loadFixture(t)
 	m, _ := schema.Mapping()
-	syn := engine.NewSynonyms([][]string{{"disengagement", "deradicalization", "deradicalisation"}})
+	syn := engine.NewSynonyms(m, [][]string{{"disengagement", "deradicalization", "deradicalisation"}})
 	ctx := context.Background()
 	lr := pagedReader{liveReader(t, f.live), f.static}
 	// The live index is scored with the static index's BM25 statistics
@@ -318,7 +318,7 @@ func toQueries(ns []engine.Node) []query.Query {
 func TestEngineMatchesBleveSearch(t *testing.T) {
 	f := loadFixture(t)
 	m, _ := schema.Mapping()
-	syn := engine.NewSynonyms([][]string{{"disengagement", "deradicalization", "deradicalisation"}})
+	syn := engine.NewSynonyms(m, [][]string{{"disengagement", "deradicalization", "deradicalisation"}})
 	ctx := context.Background()
 	for _, r := range querySet {
 		parsed := engine.Parse(r.Query, r.Prefix)

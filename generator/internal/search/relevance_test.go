@@ -150,8 +150,11 @@ func openStaticIndex(tb testing.TB, dest string) staticIndex {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	man := ix.Manifest()
-	return staticIndex{ix: ix, syn: engine.NewSynonyms(synonymGroups(man.Extra["synonyms"]))}
+	m, err := schema.Mapping()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return staticIndex{ix: ix, syn: engine.NewSynonyms(m, synonymGroups(ix.Manifest().Extra["synonyms"]))}
 }
 
 // synonymGroups reads the manifest's synonyms as decoded from JSON.

@@ -36,7 +36,7 @@ func benchIndex(b *testing.B) (*kbx.Index, *mapping.IndexMappingImpl) {
 // browser uses them: KB_BENCH_INDEX=/path/public/search-index.
 func BenchmarkWarmQuery(b *testing.B) {
 	ix, m := benchIndex(b)
-	syn := engine.NewSynonyms(synonymGroups(ix.Manifest().Extra["synonyms"]))
+	syn := engine.NewSynonyms(m, synonymGroups(ix.Manifest().Extra["synonyms"]))
 	ctx := context.Background()
 	qs := []string{"dynamic security", "rehabilitaton", `"information sharing"`, "families -children", "risk assessment", "vetting"}
 	for _, q := range qs {

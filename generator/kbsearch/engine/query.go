@@ -117,10 +117,10 @@ type Synonyms struct {
 }
 
 // NewSynonyms builds the lookup from groups of equivalent terms. The
-// members' analysed forms are worked out once here: working them out for
-// every word of every query was a third of a warm query with this site's
-// synonyms.
-func NewSynonyms(groups [][]string) *Synonyms {
+// members' analysed forms (with m's text analyzer, the one queries go
+// through) are worked out once here: working them out for every word of
+// every query was a third of a warm query with this site's synonyms.
+func NewSynonyms(m *mapping.IndexMappingImpl, groups [][]string) *Synonyms {
 	s := &Synonyms{members: map[string][]string{}, forms: map[string][]string{}}
 	for _, g := range groups {
 		for _, a := range g {
@@ -132,11 +132,9 @@ func NewSynonyms(groups [][]string) *Synonyms {
 			}
 		}
 	}
-	if m, err := schema.Mapping(); err == nil {
-		for _, k := range slices.Sorted(maps.Keys(s.members)) {
-			form := strings.Join(schema.Analyze(m, schema.TextAnalyzer, k), " ")
-			s.forms[form] = append(s.forms[form], k)
-		}
+	for _, k := range slices.Sorted(maps.Keys(s.members)) {
+		form := strings.Join(schema.Analyze(m, schema.TextAnalyzer, k), " ")
+		s.forms[form] = append(s.forms[form], k)
 	}
 	return s
 }

@@ -53,7 +53,7 @@ func TestBuildNothingSearchable(t *testing.T) {
 			t.Errorf("%q built a query", in)
 		}
 	}
-	if q := Build(m, Parse("prison -women", false), NewSynonyms([][]string{{"prison", "jail"}}), nil, nil); q == nil {
+	if q := Build(m, Parse("prison -women", false), NewSynonyms(m, [][]string{{"prison", "jail"}}), nil, nil); q == nil {
 		t.Error("no query for a plain word")
 	}
 }
@@ -62,7 +62,7 @@ func TestBuildNothingSearchable(t *testing.T) {
 // member expands like the member ("NGOs" like "NGO").
 func TestSynonymsOfInflections(t *testing.T) {
 	m, _ := schema.Mapping()
-	syn := NewSynonyms([][]string{{"NGO", "CSO", "civil society"}, {"FTF", "foreign terrorist fighter"}, {"organisation", "organization"}})
+	syn := NewSynonyms(m, [][]string{{"NGO", "CSO", "civil society"}, {"FTF", "foreign terrorist fighter"}, {"organisation", "organization"}})
 	for _, tt := range []struct {
 		word string
 		want []string

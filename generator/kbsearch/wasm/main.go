@@ -119,7 +119,7 @@ func open(this js.Value, args []js.Value) any {
 		if err != nil {
 			return nil, err
 		}
-		index, synonyms = ix, engine.NewSynonyms(groups)
+		index, synonyms = ix, engine.NewSynonyms(indexMapping, groups)
 		return true, nil
 	})
 }
