@@ -105,14 +105,11 @@ func (d *docValueReader) VisitDocValues(id index.IndexInternalID, visitor index.
 	if err != nil {
 		return err
 	}
-	ri := d.run
-	if ri >= len(d.f.runEnd) || d.f.runEnd[ri] <= n || (ri > 0 && d.f.runEnd[ri-1] > n) {
-		ri = sort.Search(len(d.f.runEnd), func(i int) bool { return d.f.runEnd[i] > n })
-		if ri >= len(d.f.runEnd) {
-			return nil
-		}
-		d.run = ri
+	ri, ok := d.f.runOf(n, d.run)
+	if !ok {
+		return nil
 	}
+	d.run = ri
 	for _, vi := range d.f.sets[ri] {
 		if field := d.f.values[vi][0]; d.want[field] {
 			visitor(field, d.f.terms[vi])
@@ -122,6 +119,17 @@ func (d *docValueReader) VisitDocValues(id index.IndexInternalID, visitor index.
 }
 
 func (d *docValueReader) BytesRead() uint64 { return 0 }
+
+// runOf returns the run holding document n, trying run hint first (readers
+// visit documents in order); false past the last run.
+func (f *facetData) runOf(n uint64, hint int) (int, bool) {
+	ends := f.runEnd
+	if hint < len(ends) && ends[hint] > n && (hint == 0 || ends[hint-1] <= n) {
+		return hint, true
+	}
+	ri := sort.Search(len(ends), func(i int) bool { return ends[i] > n })
+	return ri, ri < len(ends)
+}
 
 // FacetCounter is what Reader.FacetCounts returns: an alias of an unnamed
 // interface, so that a package can ask for it (engine.FacetCounts, the
@@ -167,14 +175,11 @@ func (c *FacetCounts) Add(id index.IndexInternalID) {
 	if err != nil {
 		return
 	}
-	ri, ends := c.run, c.f.runEnd
-	if ri >= len(ends) || ends[ri] <= n || (ri > 0 && ends[ri-1] > n) {
-		ri = sort.Search(len(ends), func(i int) bool { return ends[i] > n })
-		if ri >= len(ends) {
-			return
-		}
-		c.run = ri
+	ri, ok := c.f.runOf(n, c.run)
+	if !ok {
+		return
 	}
+	c.run = ri
 	for _, vi := range c.f.sets[ri] {
 		if c.of[vi] >= 0 {
 			c.counts[vi]++
