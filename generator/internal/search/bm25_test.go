@@ -23,7 +23,7 @@ func TestBM25FieldWithoutDocuments(t *testing.T) {
 		schema.Section{Title: "Staff", Heading: "Staff", Body: "Staff training on family contact.", URL: "/b/", Crumb: "B"},
 	}
 	src := &memSource{files: map[string][]byte{}}
-	man, err := kbxwrite.Build(context.Background(), m, docs, 0, func(name string, data []byte) error {
+	man, err := kbxwrite.Build(context.Background(), m, docs, kbxwrite.Options{}, func(name string, data []byte) error {
 		src.files[name] = data
 		return nil
 	})

@@ -11,8 +11,9 @@ import (
 )
 
 // Build indexes the site's sections with Bleve and writes the static index
-// through out. It returns the manifest and the documents in index order.
-func Build(ctx context.Context, site *content.Site, prefix string, pageSize int, out kbx.Output) (*kbx.Manifest, []Doc, error) {
+// through out (o says how). It returns the manifest and the documents in
+// index order.
+func Build(ctx context.Context, site *content.Site, prefix string, o kbxwrite.Options, out kbx.Output) (*kbx.Manifest, []Doc, error) {
 	m, err := schema.Mapping()
 	if err != nil {
 		return nil, nil, err
@@ -22,7 +23,7 @@ func Build(ctx context.Context, site *content.Site, prefix string, pageSize int,
 	for i := range docs {
 		vals[i] = docs[i].Section
 	}
-	man, err := kbxwrite.Build(ctx, m, vals, pageSize, out)
+	man, err := kbxwrite.Build(ctx, m, vals, o, out)
 	if err != nil {
 		return nil, nil, err
 	}

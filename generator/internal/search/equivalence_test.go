@@ -22,6 +22,7 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 
 	"vepkb/generator/internal/search"
+	"vepkb/generator/internal/search/kbxwrite"
 	"vepkb/generator/internal/search/livebleve"
 	"vepkb/generator/internal/site"
 	"vepkb/generator/kbsearch/engine"
@@ -73,7 +74,7 @@ func loadFixture(t *testing.T) fixture {
 			return
 		}
 		src := &memSource{files: map[string][]byte{}}
-		man, docs, err := search.Build(context.Background(), l.Content, "/", kbx.DefaultPageSize, func(name string, data []byte) error {
+		man, docs, err := search.Build(context.Background(), l.Content, "/", kbxwrite.Options{}, func(name string, data []byte) error {
 			src.files[name] = data
 			return nil
 		})
@@ -466,7 +467,7 @@ func TestNestedDirectories(t *testing.T) {
 		t.Fatal(err)
 	}
 	src := &memSource{files: map[string][]byte{}}
-	man, _, err := search.Build(context.Background(), l.Content, "/", 300, func(name string, data []byte) error {
+	man, _, err := search.Build(context.Background(), l.Content, "/", kbxwrite.Options{PageSize: 300}, func(name string, data []byte) error {
 		src.files[name] = data
 		return nil
 	})

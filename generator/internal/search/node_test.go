@@ -32,7 +32,7 @@ func TestClientUnderNode(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	man, _, err := search.Build(context.Background(), l.Content, "/", 0, func(name string, data []byte) error {
+	man, _, err := search.Build(context.Background(), l.Content, "/", kbxwrite.Options{}, func(name string, data []byte) error {
 		return os.WriteFile(filepath.Join(dir, name), data, 0o644)
 	})
 	if err != nil {

@@ -110,7 +110,11 @@ func Publish(ctx context.Context, site *content.Site, cfg *config.Config, w rend
 	}
 	var mu sync.Mutex
 	var files []file
-	man, _, err := Build(ctx, site, cfg.Base.Path, cfg.Search.PageSize, func(name string, data []byte) error {
+	opts := kbxwrite.Options{PageSize: cfg.Search.PageSize, Dictionary: kbxwrite.DictionarySize}
+	if preview {
+		opts.Dictionary = 0 // nothing is compressed
+	}
+	man, _, err := Build(ctx, site, cfg.Base.Path, opts, func(name string, data []byte) error {
 		mu.Lock()
 		files = append(files, file{name, data})
 		mu.Unlock()
@@ -142,6 +146,13 @@ func Publish(ctx context.Context, site *content.Site, cfg *config.Config, w rend
 	if total > largeIndex {
 		level = deflateLarge
 	}
+	var dict []byte
+	for _, f := range files {
+		if f.name == man.Dictionary {
+			dict = f.data
+		}
+	}
+	deflaters := deflaterPool(level, dict)
 	manifest := len(files)
 	files = append(files, file{name, data})
 	_ = par.ForContext(ctx, len(files), workers, func(i int) {
@@ -153,8 +164,10 @@ func Publish(ctx context.Context, site *content.Site, cfg *config.Config, w rend
 				err = w.WriteFile(Dir+f.name, f.data)
 			case i == manifest:
 				err = writeCompressed(w, Dir+f.name, f.data, brotliLevel, gzLevel)
-			default:
+			case f.name == man.Dictionary:
 				err = writeDeflated(w, Dir+f.name, f.data, level)
+			default:
+				err = deflaters.write(w, Dir+f.name, f.data)
 			}
 			if err != nil {
 				list.Addf(Dir+f.name, 0, 0, "%v", err)
@@ -227,6 +240,33 @@ func writeDeflated(w render.Writer, rel string, data []byte, level int) error {
 	fw.Write(data)
 	err := fw.Close()
 	putWriter(deflateKey+level, fw)
+	if err != nil {
+		return err
+	}
+	return w.WriteFile(rel, out.Bytes())
+}
+
+// deflaters compresses files with one preset dictionary (none when nil),
+// its writers pooled: a flate.Writer keeps its dictionary across Reset.
+type deflaters struct{ pool sync.Pool }
+
+func deflaterPool(level int, dict []byte) *deflaters {
+	d := &deflaters{}
+	d.pool.New = func() any {
+		fw, _ := flate.NewWriterDict(nil, level, dict)
+		return fw
+	}
+	return d
+}
+
+// write writes data as rel, stored as raw DEFLATE with the dictionary.
+func (d *deflaters) write(w render.Writer, rel string, data []byte) error {
+	var out bytes.Buffer
+	fw := d.pool.Get().(*flate.Writer)
+	fw.Reset(&out)
+	fw.Write(data)
+	err := fw.Close()
+	d.pool.Put(fw)
 	if err != nil {
 		return err
 	}

@@ -51,7 +51,7 @@ const (
 type Output func(name string, data []byte) error
 
 // Version is the format version written into manifests.
-const Version = 8
+const Version = 9
 
 // EncodingDeflateRaw, as a manifest's Encoding, says that every index file
 // it names (table pages, directory pages, the facets blob) is stored as raw
@@ -80,8 +80,14 @@ type Manifest struct {
 	FieldLengths map[string]int `json:"fieldLengths,omitempty"`
 	// Encoding is how the index files are stored: "" as they are, or
 	// EncodingDeflateRaw.
-	Encoding string         `json:"encoding,omitempty"`
-	Extra    map[string]any `json:"extra,omitempty"`
+	Encoding string `json:"encoding,omitempty"`
+	// Dictionary, with an Encoding, is the file of a preset dictionary
+	// (stored with the Encoding, without one) that every other index file
+	// was compressed with: their DEFLATE streams may refer back into it, as
+	// with zlib's preset dictionaries. A reader inflates a file as the
+	// continuation of a stream that has output the dictionary.
+	Dictionary string         `json:"dictionary,omitempty"`
+	Extra      map[string]any `json:"extra,omitempty"`
 }
 
 // Table is the directory of one sorted table.

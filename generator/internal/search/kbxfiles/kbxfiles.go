@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"vepkb/generator/kbsearch/kbx"
 )
@@ -44,32 +45,48 @@ func Open(dir string) (*kbx.Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	return kbx.Open(man, Source{Dir: dir, Encoding: man.Encoding})
+	return kbx.Open(man, &Source{Dir: dir, Encoding: man.Encoding, Dictionary: man.Dictionary})
 }
 
 // Source reads index files from a folder, inflating them when Encoding is
-// kbx.EncodingDeflateRaw.
+// kbx.EncodingDeflateRaw, with the preset dictionary in the file named
+// Dictionary when there is one (kbx.Manifest.Dictionary).
 type Source struct {
-	Dir      string
-	Encoding string
+	Dir        string
+	Encoding   string
+	Dictionary string
+
+	once sync.Once
+	dict []byte
+	err  error
 }
 
 // Fetch implements kbx.PageSource.
-func (s Source) Fetch(_ context.Context, name string) ([]byte, error) {
+func (s *Source) Fetch(_ context.Context, name string) ([]byte, error) {
 	data, err := os.ReadFile(filepath.Join(s.Dir, name))
 	if err != nil || s.Encoding == "" {
 		return data, err
 	}
-	return Decode(s.Encoding, data)
+	if s.Dictionary == "" || name == s.Dictionary {
+		return Decode(s.Encoding, nil, data)
+	}
+	s.once.Do(func() {
+		s.dict, s.err = s.Fetch(context.Background(), s.Dictionary)
+	})
+	if s.err != nil {
+		return nil, fmt.Errorf("the preset dictionary: %w", s.err)
+	}
+	return Decode(s.Encoding, s.dict, data)
 }
 
-// Decode returns the bytes of an index file stored with encoding.
-func Decode(encoding string, data []byte) ([]byte, error) {
+// Decode returns the bytes of an index file stored with encoding, given
+// the preset dictionary it was compressed with (nil: none).
+func Decode(encoding string, dict, data []byte) ([]byte, error) {
 	switch encoding {
 	case "":
 		return data, nil
 	case kbx.EncodingDeflateRaw:
-		out, err := io.ReadAll(flate.NewReader(bytes.NewReader(data)))
+		out, err := io.ReadAll(flate.NewReaderDict(bytes.NewReader(data), dict))
 		if err != nil {
 			return nil, fmt.Errorf("inflating an index file: %w", err)
 		}

@@ -29,20 +29,54 @@ func TestSource(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "a.kbx"), deflate(t, page), 0o644)
 	os.WriteFile(filepath.Join(dir, "b.kbx"), page, 0o644)
 	ctx := context.Background()
-	if got, err := (Source{Dir: dir, Encoding: kbx.EncodingDeflateRaw}).Fetch(ctx, "a.kbx"); err != nil || !bytes.Equal(got, page) {
+	if got, err := (&Source{Dir: dir, Encoding: kbx.EncodingDeflateRaw}).Fetch(ctx, "a.kbx"); err != nil || !bytes.Equal(got, page) {
 		t.Errorf("deflated file: %q, %v", got, err)
 	}
-	if got, err := (Source{Dir: dir}).Fetch(ctx, "b.kbx"); err != nil || !bytes.Equal(got, page) {
+	if got, err := (&Source{Dir: dir}).Fetch(ctx, "b.kbx"); err != nil || !bytes.Equal(got, page) {
 		t.Errorf("plain file: %q, %v", got, err)
 	}
-	if _, err := (Source{Dir: dir, Encoding: kbx.EncodingDeflateRaw}).Fetch(ctx, "b.kbx"); err == nil {
+	if _, err := (&Source{Dir: dir, Encoding: kbx.EncodingDeflateRaw}).Fetch(ctx, "b.kbx"); err == nil {
 		t.Error("a file that is not deflated was read as if it were")
 	}
-	if _, err := (Source{Dir: dir, Encoding: "zstd"}).Fetch(ctx, "a.kbx"); err == nil || !strings.Contains(err.Error(), "zstd") {
+	if _, err := (&Source{Dir: dir, Encoding: "zstd"}).Fetch(ctx, "a.kbx"); err == nil || !strings.Contains(err.Error(), "zstd") {
 		t.Errorf("unknown encoding: %v", err)
 	}
-	if _, err := (Source{Dir: dir}).Fetch(ctx, "missing.kbx"); err == nil {
+	if _, err := (&Source{Dir: dir}).Fetch(ctx, "missing.kbx"); err == nil {
 		t.Error("a missing file was read")
+	}
+}
+
+// TestSourceDictionary: files compressed with a preset dictionary read back
+// through it; without it, or with the dictionary missing, they fail.
+func TestSourceDictionary(t *testing.T) {
+	dir := t.TempDir()
+	dict := []byte("stored fields of the knowledge base: title, heading, body, url, crumb. ")
+	page := []byte("the knowledge base: title and heading of a section, its body, url, crumb")
+	var b bytes.Buffer
+	w, _ := flate.NewWriterDict(&b, 6, dict)
+	w.Write(page)
+	w.Close()
+	os.WriteFile(filepath.Join(dir, "p.kbx"), b.Bytes(), 0o644)
+	os.WriteFile(filepath.Join(dir, "d.kbx"), deflate(t, dict), 0o644)
+	if len(deflate(t, page)) <= b.Len() {
+		t.Fatalf("the dictionary does not help (%d bytes with it, %d without): the test proves nothing", b.Len(), len(deflate(t, page)))
+	}
+	ctx := context.Background()
+	src := &Source{Dir: dir, Encoding: kbx.EncodingDeflateRaw, Dictionary: "d.kbx"}
+	for range 2 {
+		if got, err := src.Fetch(ctx, "p.kbx"); err != nil || !bytes.Equal(got, page) {
+			t.Errorf("with the dictionary: %q, %v", got, err)
+		}
+	}
+	if got, err := src.Fetch(ctx, "d.kbx"); err != nil || !bytes.Equal(got, dict) {
+		t.Errorf("the dictionary itself: %q, %v", got, err)
+	}
+	if got, err := (&Source{Dir: dir, Encoding: kbx.EncodingDeflateRaw}).Fetch(ctx, "p.kbx"); err == nil && bytes.Equal(got, page) {
+		t.Error("a file compressed with a dictionary read back without it")
+	}
+	_, err := (&Source{Dir: dir, Encoding: kbx.EncodingDeflateRaw, Dictionary: "gone.kbx"}).Fetch(ctx, "p.kbx")
+	if err == nil || !strings.Contains(err.Error(), "dictionary") || !strings.Contains(err.Error(), "gone.kbx") {
+		t.Errorf("missing dictionary: %v", err)
 	}
 }
 

@@ -86,7 +86,7 @@ func TestPostingsMatchLive(t *testing.T) {
 		docs[i] = map[string]any{schema.Body: strings.Join(words, " "), schema.Title: vocab[i%5]}
 	}
 	src := memSource{}
-	man, err := kbxwrite.Build(context.Background(), m, docs, 2048, func(name string, data []byte) error { src[name] = data; return nil })
+	man, err := kbxwrite.Build(context.Background(), m, docs, kbxwrite.Options{PageSize: 2048}, func(name string, data []byte) error { src[name] = data; return nil })
 	if err != nil {
 		t.Fatal(err)
 	}

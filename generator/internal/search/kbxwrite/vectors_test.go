@@ -40,7 +40,7 @@ func TestVectorsMatchLive(t *testing.T) {
 		docs = append(docs, map[string]any{"notes": notes, "text": fmt.Sprintf("%s %s %s %s", words[i%5], words[(i/5)%5], words[i%5], words[(i/3)%5])})
 	}
 	src := memSource{}
-	man, err := kbxwrite.Build(context.Background(), m, docs, 1024, func(name string, data []byte) error { src[name] = data; return nil })
+	man, err := kbxwrite.Build(context.Background(), m, docs, kbxwrite.Options{PageSize: 1024}, func(name string, data []byte) error { src[name] = data; return nil })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,6 +22,7 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 
 	"vepkb/generator/internal/par"
+	"vepkb/generator/internal/search/presetdict"
 	"vepkb/generator/kbsearch/kbx"
 )
 
@@ -65,19 +66,38 @@ func (p *posting) flush() {
 	p.deltas, p.freqs = p.deltas[:0], p.freqs[:0]
 }
 
+// Options shape the index files Build writes.
+type Options struct {
+	// PageSize is the size of a table page before compression
+	// (kbx.DefaultPageSize when 0).
+	PageSize int
+	// Dictionary, when positive, is the size of a preset dictionary for
+	// compressing the index files (kbx.Manifest.Dictionary), trained on the
+	// stored fields. Build writes it as a file and names every other file
+	// by its content and the dictionary's, since the same bytes compress
+	// differently with another dictionary. The caller compresses.
+	Dictionary int
+}
+
+// DictionarySize is the preset dictionary a published index uses: DEFLATE
+// reaches back 32 KiB. Measured on the bundled site's stored table (2 KiB
+// pages, deflate 6): 16 KiB of dictionary make it 0.66 of its size, 32 KiB
+// 0.61; on the 10,000-page corpus's (8 KiB pages) 0.71.
+const DictionarySize = 32 << 10
+
 // Build maps and analyzes docs with Bleve (the mapping decides fields,
 // analyzers, term vectors, stored fields and doc values), then writes the
 // index files through out. Document i gets the external id kbx.ExternalID(i).
 // It stops analysing when ctx is done and returns ctx's error.
-func Build(ctx context.Context, m *mapping.IndexMappingImpl, docs []any, pageSize int, out kbx.Output) (*kbx.Manifest, error) {
-	if pageSize <= 0 {
-		pageSize = kbx.DefaultPageSize
+func Build(ctx context.Context, m *mapping.IndexMappingImpl, docs []any, o Options, out kbx.Output) (*kbx.Manifest, error) {
+	if o.PageSize <= 0 {
+		o.PageSize = kbx.DefaultPageSize
 	}
 	c, err := analyseAll(ctx, m, docs)
 	if err != nil {
 		return nil, err
 	}
-	return c.write(pageSize, out)
+	return c.write(o, out)
 }
 
 // collected is what the analysis of every document adds up to, before it is
@@ -196,10 +216,33 @@ type table struct{ keys, values [][]byte }
 
 // write writes every table and the facet file through out and returns the
 // manifest that lists them.
-func (c *collected) write(pageSize int, out kbx.Output) (*kbx.Manifest, error) {
+func (c *collected) write(o Options, out kbx.Output) (*kbx.Manifest, error) {
 	man := &kbx.Manifest{Version: kbx.Version, Docs: uint64(len(c.stored)), Tables: map[string]*kbx.Table{}, IDDigits: c.digits,
 		Fields: slices.Sorted(maps.Keys(c.shards))}
+	pageSize := o.PageSize
+	// The preset dictionary is trained while the term tables are sorted.
+	var preset chan []byte
+	if o.Dictionary > 0 {
+		preset = make(chan []byte, 1)
+		go func() { preset <- presetdict.Train(c.stored, o.Dictionary) }()
+	}
 	dict, postings, positions := c.termTables()
+	name := fileName
+	if preset != nil {
+		if pd := <-preset; pd != nil {
+			man.Dictionary = fileName(pd)
+			if err := out(man.Dictionary, pd); err != nil {
+				return nil, err
+			}
+			salt := []byte(man.Dictionary)
+			name = func(data []byte) string {
+				h := sha256.New()
+				h.Write(salt)
+				h.Write(data)
+				return hex.EncodeToString(h.Sum(nil)[:8]) + ".kbx"
+			}
+		}
+	}
 	stored := table{make([][]byte, len(c.stored)), c.stored}
 	for n := range stored.keys {
 		stored.keys[n] = kbx.DocKey(uint64(n))
@@ -232,7 +275,7 @@ func (c *collected) write(pageSize int, out kbx.Output) (*kbx.Manifest, error) {
 			}
 			ps = StoredPageSize(pageSize, total)
 		}
-		if man.Tables[t.name], err = writeTable(t.keys, t.values, ps, out); err != nil {
+		if man.Tables[t.name], err = writeTable(t.keys, t.values, ps, out, name); err != nil {
 			return nil, err
 		}
 	}
@@ -240,7 +283,7 @@ func (c *collected) write(pageSize int, out kbx.Output) (*kbx.Manifest, error) {
 		man.NormsOf = alias
 	}
 	facets := encodeFacets(c.facets)
-	man.Facets = fileName(facets)
+	man.Facets = name(facets)
 	if err := out(man.Facets, facets); err != nil {
 		return nil, err
 	}
@@ -401,7 +444,7 @@ func analyze(m *mapping.IndexMappingImpl, id string, v any) (analyzed, error) {
 }
 
 // writeTable cuts sorted entries into pages of about pageSize bytes.
-func writeTable(keys, values [][]byte, pageSize int, out kbx.Output) (*kbx.Table, error) {
+func writeTable(keys, values [][]byte, pageSize int, out kbx.Output, fileName func([]byte) string) (*kbx.Table, error) {
 	t := &kbx.Table{}
 	start, size := 0, 0
 	flush := func(end int) error {
@@ -430,7 +473,7 @@ func writeTable(keys, values [][]byte, pageSize int, out kbx.Output) (*kbx.Table
 	if err := flush(len(keys)); err != nil {
 		return nil, err
 	}
-	return nestDirectory(t, out)
+	return nestDirectory(t, out, fileName)
 }
 
 // Directories of tables with more than dirThreshold pages are nested: the
@@ -442,7 +485,7 @@ const (
 	dirChunk     = 256
 )
 
-func nestDirectory(t *kbx.Table, out kbx.Output) (*kbx.Table, error) {
+func nestDirectory(t *kbx.Table, out kbx.Output, fileName func([]byte) string) (*kbx.Table, error) {
 	if len(t.Files) <= dirThreshold {
 		return t, nil
 	}

@@ -104,15 +104,33 @@
   }
 
   // Index files are stored deflated when the manifest says so
-  // ("encoding": "deflate-raw"): the page inflates them for the engine.
-  var deflated = false;
+  // ("encoding": "deflate-raw"), all but one with a preset dictionary
+  // ("dictionary": that one's name): the page inflates them for the engine.
+  // A file compressed with the dictionary continues a DEFLATE stream that
+  // has output the dictionary: it is inflated after a stored block holding
+  // the dictionary, whose bytes are then dropped.
+  var deflated = false, dictName = "", dict = null;
+  function inflate(parts) {
+    var s = new Blob(parts).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    return new Response(s).arrayBuffer();
+  }
+  function dictionary() {
+    if (!dict) {
+      dict = indexFile(dictName);
+      dict.catch(function () { dict = null; });
+    }
+    return dict;
+  }
   function indexFile(name) {
     var what = "index page " + name, got = getBytes(indexBase + name, what);
     if (!deflated) return got;
-    return got.then(function (b) {
-      var s = new Blob([b]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
-      return new Response(s).arrayBuffer();
-    }).then(function (b) { return new Uint8Array(b); }, function (e) { throw new Error(e && e.message && e.message.indexOf(what) === 0 ? e.message : what + ": " + e); });
+    var withDict = dictName && name !== dictName;
+    return Promise.all([got, withDict ? dictionary() : null]).then(function (r) {
+      var d = r[1], n = d ? d.length : 0;
+      if (!d) return inflate([r[0]]);
+      var head = new Uint8Array([0, n & 255, n >> 8, ~n & 255, (~n >> 8) & 255]);
+      return inflate([head, d, r[0]]).then(function (b) { return b.slice(n); });
+    }).then(function (b) { return new Uint8Array(b); }, function (e) { throw new Error(e && e.message && e.message.indexOf("index page ") === 0 ? e.message : what + ": " + e); });
   }
   // kbFetch is called by the engine for each index page it needs.
   window.kbFetch = indexFile;
@@ -217,11 +235,15 @@
     if (!supported()) return loadStrings().then(function () { throw new Error(t("search.ui.unsupported")); });
     var host = !byScript && cfg.worker && typeof Worker === "function" ? worker() : onThisThread();
     var manifest = getJSON(cfg.index, "search index");
-    manifest.catch(function () {});
+    manifest.then(function (m) {
+      deflated = m.encoding === "deflate-raw";
+      dictName = (deflated && m.dictionary) || "";
+      if (dictName) dictionary().catch(function () {}); // while the engine downloads
+    }, function () {});
     enginePromise = Promise.all([loadStrings(), host.compiles ? null : compile()]).then(function (r) {
       return host.start(r[1]);
     }).then(function (kb) {
-      return manifest.then(function (m) { deflated = m.encoding === "deflate-raw"; return kb.open(m); }).then(function () {
+      return manifest.then(function (m) { return kb.open(m); }).then(function () {
         window.kbSearch = kb;
         return kb;
       });
