@@ -1,6 +1,7 @@
 package search_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -535,5 +536,54 @@ func TestMarks(t *testing.T) {
 		if strings.Contains(h.TitleHTML, "<") && !strings.Contains(h.TitleHTML, "<mark>") {
 			t.Errorf("%q: title %q", c.req.Query, h.TitleHTML)
 		}
+	}
+}
+
+// TestQueriesLeaveStoredTextAlone: the engine reads stored fields where the
+// index caches them, and analysing a text lower-cases its tokens in place
+// (Bleve's lowercase filter), so the engine must analyse copies. After every
+// query of the equivalence set (typos, prefixes, phrases, two-letter words:
+// each way of marking), the cached fields equal those of a fresh index.
+func TestQueriesLeaveStoredTextAlone(t *testing.T) {
+	f := loadFixture(t)
+	m, _ := schema.Mapping()
+	ctx := context.Background()
+	// Its own copy of the files: pages are decoded where they were fetched.
+	src := &memSource{files: map[string][]byte{}}
+	for name, data := range f.src.files {
+		src.files[name] = bytes.Clone(data)
+	}
+	used, err := kbx.Open(f.static.Manifest(), src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, req := range append(slices.Clone(querySet), engine.Request{Query: "UN Nelson Mand", Prefix: true}, engine.Request{Query: "Nelson Mandella"}) {
+		req.Size = engine.MaxSize
+		if _, err := engine.Search(ctx, used.Reader(ctx), m, nil, req); err != nil {
+			t.Fatalf("%q: %v", req.Query, err)
+		}
+	}
+	fresh, err := kbx.Open(f.static.Manifest(), f.src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := func(ix *kbx.Index, id string) string {
+		var b strings.Builder
+		if _, err := ix.Reader(ctx).VisitStored(id, func(name string, value []byte) { fmt.Fprintf(&b, "%s=%s\n", name, value) }); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	changed := 0
+	for n := range f.static.Manifest().Docs {
+		id := kbx.ExternalID(n, f.static.Manifest().IDDigits)
+		if got, want := stored(used, id), stored(fresh, id); got != want {
+			if changed++; changed == 1 {
+				t.Errorf("document %s changed:\n%s\nwas\n%s", id, got, want)
+			}
+		}
+	}
+	if changed > 0 {
+		t.Errorf("%d documents' stored fields changed", changed)
 	}
 }

@@ -10,11 +10,24 @@ package editdist
 // of the computation already exceeds max, so a result above max only means
 // "too far".
 func Bounded(a, b []rune, max int) int {
+	var buf Buffer
+	return buf.Bounded(a, b, max)
+}
+
+// Buffer keeps the rows of the computation between calls of its Bounded,
+// which otherwise allocates them each time (a fuzzy search measures every
+// word of a dictionary). The zero Buffer is ready to use.
+type Buffer struct{ prev, cur []int }
+
+// Bounded is Bounded, computing in b's rows.
+func (buf *Buffer) Bounded(a, b []rune, max int) int {
 	if d := len(a) - len(b); d > max || -d > max {
 		return max + 1
 	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+	if cap(buf.prev) < len(b)+1 {
+		buf.prev, buf.cur = make([]int, len(b)+1), make([]int, len(b)+1)
+	}
+	prev, cur := buf.prev[:len(b)+1], buf.cur[:len(b)+1]
 	for j := range prev {
 		prev[j] = j
 	}

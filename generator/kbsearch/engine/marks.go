@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"html"
 	"sort"
 	"strings"
@@ -199,7 +200,9 @@ func fullLocations(m *mapping.IndexMappingImpl, body []byte, ms *markSet) search
 		}
 	}
 	if ms.hasWords() {
-		for _, t := range m.AnalyzerNamed(schema.WordsAnalyzer).Analyze(body) {
+		// Filters rewrite terms in place: analyse a copy (body is the
+		// index's cached text).
+		for _, t := range m.AnalyzerNamed(schema.WordsAnalyzer).Analyze(bytes.Clone(body)) {
 			if w := string(t.Term); !done[t.Start] && ms.wordMatches(w) {
 				addLocation(tlm, wordKey+w, t)
 			}

@@ -390,35 +390,52 @@ func topTerms(counts map[string]int, size int) map[string]int {
 
 // hit loads a section's stored fields and makes its snippet.
 func hit(r index.IndexReader, dm *search.DocumentMatch, locate func([]byte) search.FieldTermLocationMap, marks *markSet) (Hit, error) {
-	doc, err := r.Document(dm.ID)
-	if err != nil {
-		return Hit{}, err
-	}
 	h := Hit{ID: dm.ID, Score: dm.Score}
-	if doc != nil {
-		var body []byte
-		doc.VisitFields(func(f index.Field) {
-			switch f.Name() {
-			case schema.URL:
-				h.URL = string(f.Value())
-			case schema.Title:
-				h.Title = string(f.Value())
-			case schema.Heading:
-				h.Heading = string(f.Value())
-			case schema.Crumb:
-				h.Crumb = string(f.Value())
-			case schema.Body:
-				if body == nil {
-					body = f.Value()
-				}
+	var body []byte
+	visit := func(name string, value []byte) {
+		switch name {
+		case schema.URL:
+			h.URL = string(value)
+		case schema.Title:
+			h.Title = string(value)
+		case schema.Heading:
+			h.Heading = string(value)
+		case schema.Crumb:
+			h.Crumb = string(value)
+		case schema.Body:
+			if body == nil {
+				body = value
 			}
-		})
+		}
+	}
+	var found bool
+	if sv, ok := r.(StoredVisitor); ok {
+		var err error
+		if found, err = sv.VisitStored(dm.ID, visit); err != nil {
+			return Hit{}, err
+		}
+	} else {
+		doc, err := r.Document(dm.ID)
+		if err != nil {
+			return Hit{}, err
+		}
+		if found = doc != nil; found {
+			doc.VisitFields(func(f index.Field) { visit(f.Name(), f.Value()) })
+		}
+	}
+	if found {
 		if h.Snippet = snippet(body, locate(body)[schema.Body]); h.Snippet == "" {
 			h.Snippet = leadSnippet(body)
 		}
 		h.HeadingHTML = markHTML(h.Heading, marks, locate)
 	}
 	return h, nil
+}
+
+// StoredVisitor is a reader that hands out a document's stored fields
+// without building a Bleve document (kbx.Reader).
+type StoredVisitor interface {
+	VisitStored(id string, fn func(name string, value []byte)) (bool, error)
 }
 
 // KnownWords looks up the query's words in the index's words dictionary

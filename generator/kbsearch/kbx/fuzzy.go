@@ -1,6 +1,9 @@
 package kbx
 
 import (
+	"bytes"
+	"encoding/binary"
+
 	index "github.com/blevesearch/bleve_index_api"
 
 	"vepkb/generator/kbsearch/editdist"
@@ -15,23 +18,35 @@ func (r *Reader) FieldDictFuzzy(field, term string, fuzziness int, prefix string
 	return d, err
 }
 
-// FieldDictFuzzyAutomaton implements index.IndexReaderFuzzy.
+// FieldDictFuzzyAutomaton implements index.IndexReaderFuzzy. It measures
+// each term of the dictionary where it is stored, keeping only those within
+// reach (a typo walks a whole dictionary: building an entry for every term
+// first was an eighth of a warm query's allocations).
 func (r *Reader) FieldDictFuzzyAutomaton(field, term string, fuzziness int, prefix string) (index.FieldDict, index.FuzzyAutomaton, error) {
 	a := &levenshtein{term: []rune(term), max: fuzziness}
-	var pre []byte
-	if prefix != "" {
-		pre = []byte(prefix)
-	}
-	all, err := r.dict(field, pre, nil, pre)
+	pre := []byte(prefix)
+	var out []*index.DictEntry
+	var runes []rune
+	err := r.ix.scan(r.ctx, TableDict, TermKey(field, pre), append([]byte(field), 1), func(k, v []byte) bool {
+		t := k[len(field)+1:]
+		if !bytes.HasPrefix(t, pre) {
+			return false
+		}
+		if len(t) < len(a.term)-a.max {
+			return true // fewer bytes than the runes it would need
+		}
+		runes = runes[:0]
+		for _, c := range string(t) {
+			runes = append(runes, c)
+		}
+		if d := a.buf.Bounded(a.term, runes, a.max); d <= a.max {
+			n, _ := binary.Uvarint(v)
+			out = append(out, &index.DictEntry{Term: string(t), Count: n, EditDistance: uint8(d)})
+		}
+		return true
+	})
 	if err != nil {
 		return nil, nil, err
-	}
-	var out []*index.DictEntry
-	for e, _ := all.Next(); e != nil; e, _ = all.Next() {
-		if ok, d := a.MatchAndDistance(e.Term); ok {
-			e.EditDistance = d
-			out = append(out, e)
-		}
 	}
 	return &fieldDict{entries: out}, a, nil
 }
@@ -40,10 +55,11 @@ func (r *Reader) FieldDictFuzzyAutomaton(field, term string, fuzziness int, pref
 type levenshtein struct {
 	term []rune
 	max  int
+	buf  editdist.Buffer
 }
 
 // MatchAndDistance implements index.FuzzyAutomaton.
 func (l *levenshtein) MatchAndDistance(s string) (bool, uint8) {
-	d := editdist.Bounded(l.term, []rune(s), l.max)
+	d := l.buf.Bounded(l.term, []rune(s), l.max)
 	return d <= l.max, uint8(min(d, 255))
 }

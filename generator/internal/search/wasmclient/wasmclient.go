@@ -102,7 +102,7 @@ func Build(ctx context.Context, logf func(string, ...any)) (*Engine, error) {
 		tmp := f.Name()
 		f.Close()
 		defer os.Remove(tmp)
-		cmd := goCommand(ctx, "build", "-trimpath", "-ldflags=-s -w", "-o", tmp, ".")
+		cmd := goCommand(ctx, append(append([]string{"build"}, buildFlags...), "-o", tmp, ".")...)
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "CGO_ENABLED=0")
 		var stderr bytes.Buffer
@@ -146,6 +146,10 @@ func Build(ctx context.Context, logf func(string, ...any)) (*Engine, error) {
 	cached[key] = e
 	return e, nil
 }
+
+// buildFlags are the compiler's flags for the engine (part of its cache
+// key): no symbols, no file paths.
+var buildFlags = []string{"-trimpath", "-ldflags=-s -w"}
 
 func brotliBest(data []byte) ([]byte, error) {
 	var b bytes.Buffer
@@ -209,7 +213,7 @@ func sourceHash(dir string) (string, error) {
 	files = append(files, filepath.Join(repo, "go.mod"), filepath.Join(repo, "go.sum"))
 	sort.Strings(files)
 	h := sha256.New()
-	fmt.Fprintln(h, runtime.Version())
+	fmt.Fprintln(h, runtime.Version(), buildFlags)
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
