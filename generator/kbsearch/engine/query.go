@@ -6,7 +6,6 @@
 package engine
 
 import (
-	"maps"
 	"slices"
 	"strings"
 	"unicode"
@@ -132,7 +131,7 @@ func NewSynonyms(m *mapping.IndexMappingImpl, groups [][]string) *Synonyms {
 			}
 		}
 	}
-	for _, k := range slices.Sorted(maps.Keys(s.members)) {
+	for _, k := range sortedKeys(s.members) {
 		form := strings.Join(schema.Analyze(m, schema.TextAnalyzer, k), " ")
 		s.forms[form] = append(s.forms[form], k)
 	}
@@ -206,7 +205,7 @@ func Build(m *mapping.IndexMappingImpl, p Parsed, syn *Synonyms, filters map[str
 		// Documents with every word score this clause too, so they rank first.
 		should = append(should, &And{Nodes: clauses})
 	}
-	for _, field := range slices.Sorted(maps.Keys(filters)) {
+	for _, field := range sortedKeys(filters) {
 		terms := filters[field]
 		if len(terms) == 0 {
 			continue

@@ -3,8 +3,6 @@ package engine
 import (
 	"context"
 	"html"
-	"maps"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -167,7 +165,7 @@ func Run(ctx context.Context, r index.IndexReader, m *mapping.IndexMappingImpl, 
 		for _, t := range filters[name] {
 			sel[t] = true
 		}
-		for _, t := range slices.Sorted(maps.Keys(counts)) {
+		for _, t := range sortedKeys(counts) {
 			if t == "" {
 				continue // sections outside any guide
 			}
@@ -491,4 +489,16 @@ func leadSnippet(body []byte) string {
 		s += "…"
 	}
 	return html.EscapeString(s)
+}
+
+// sortedKeys returns m's keys in order. sort.Strings, not slices.Sorted:
+// the generic sort would add its own copy for strings to the engine's
+// download.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

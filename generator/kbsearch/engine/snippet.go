@@ -128,12 +128,3 @@ func forward(b []byte, at, n int) (int, int) {
 	}
 	return at, moved
 }
-
-func sortedKeys(tlm search.TermLocationMap) []string {
-	keys := make([]string, 0, len(tlm))
-	for k := range tlm {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
