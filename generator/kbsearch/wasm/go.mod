@@ -38,3 +38,7 @@ replace github.com/json-iterator/go => ./jsoniterstd
 // Bleve's Arabic package keeps x/text's NFKC tables alive through an
 // analyzer the client never uses.
 replace golang.org/x/text => ./textlite
+
+// Bleve's English package registers a Snowball stemmer the client never
+// uses (its analyzers stem with Porter).
+replace github.com/blevesearch/snowballstem => ./snowballlite
