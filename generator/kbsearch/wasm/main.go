@@ -9,9 +9,11 @@
 //	kbSearch.search(request)  → result object
 //	kbSearch.stats()          → {fetched: bytes}
 //
-// Objects cross the boundary as JavaScript values, not JSON text: linking
-// encoding/json would keep every UnmarshalJSON method of Bleve's query types
-// and with them its query-string parser, about 300 KB of download.
+// Requests and the manifest cross the boundary as JavaScript values, not
+// JSON text: decoding with encoding/json would keep every UnmarshalJSON
+// method of Bleve's query types and with them its query-string parser, about
+// 300 KB of download. Results go out as JSON text, parsed by the page's
+// JSON.parse: json's encoder is linked anyway.
 //
 // Pages are fetched by calling the global function kbFetch(name), which
 // returns a Promise of a Uint8Array (uncompressed).
@@ -20,6 +22,7 @@ package main
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"syscall/js"
@@ -220,7 +223,7 @@ func search(this js.Value, args []js.Value) any {
 		if err != nil {
 			return nil, err
 		}
-		return resultValue(res), nil
+		return resultValue(res)
 	})
 }
 
@@ -231,26 +234,19 @@ func intOr(v js.Value, def int) int {
 	return v.Int()
 }
 
-// resultValue converts a result to a JavaScript object.
-func resultValue(res *engine.Result) any {
-	hits := make([]any, len(res.Hits))
-	for i, h := range res.Hits {
-		secs := make([]any, len(h.Sections))
-		for j, sec := range h.Sections {
-			secs[j] = map[string]any{"id": sec.ID, "score": sec.Score, "url": sec.URL, "heading": sec.Heading, "headingHTML": sec.HeadingHTML, "snippet": sec.Snippet}
-		}
-		hits[i] = map[string]any{"id": h.ID, "score": h.Score, "url": h.URL, "title": h.Title,
-			"heading": h.Heading, "crumb": h.Crumb, "snippet": h.Snippet, "titleHTML": h.TitleHTML, "headingHTML": h.HeadingHTML, "sections": secs}
+// resultValue converts a result to a JavaScript object: encoded by
+// encoding/json's encoder (linked anyway: Bleve's Explanation.String uses
+// it) and parsed by JSON.parse, two calls across the boundary instead of
+// one for every field of every hit.
+func resultValue(res *engine.Result) (any, error) {
+	if res.Hits == nil {
+		res.Hits = []engine.Hit{} // [], not null: the page lists them
 	}
-	facets := map[string]any{}
-	for name, list := range res.Facets {
-		out := make([]any, len(list))
-		for i, f := range list {
-			out[i] = map[string]any{"term": f.Term, "count": f.Count, "selected": f.Selected}
-		}
-		facets[name] = out
+	data, err := json.Marshal(res)
+	if err != nil {
+		return nil, err
 	}
-	return map[string]any{"total": float64(res.Total), "pages": res.Pages, "more": res.More, "hits": hits, "facets": facets, "message": res.Message}
+	return js.Global().Get("JSON").Call("parse", string(data)), nil
 }
 
 func stats(this js.Value, args []js.Value) any {
