@@ -268,12 +268,12 @@ func (c *collected) write(o Options, out kbx.Output) (*kbx.Manifest, error) {
 	} {
 		var err error
 		ps := pageSize
-		if t.name == kbx.TableStored {
+		if t.name != kbx.TableNorms { // one page of norms serves every query
 			total := 0
 			for _, v := range t.values {
 				total += len(v)
 			}
-			ps = StoredPageSize(pageSize, total)
+			ps = TablePageSize(pageSize, total)
 		}
 		if man.Tables[t.name], err = writeTable(t.keys, t.values, ps, out, name); err != nil {
 			return nil, err
@@ -290,19 +290,24 @@ func (c *collected) write(o Options, out kbx.Output) (*kbx.Manifest, error) {
 	return man, nil
 }
 
-// StoredPageSize is the page size of the stored table, of storedBytes in
-// all, for an index of pageSize pages: small pages, but not so many files
-// that writing them costs much. A query reads the stored fields of the ten
-// pages it shows, scattered over the table, so its bytes follow the stored
-// pages' size: on the bundled site (460 KB of stored fields), over the 74
-// judged queries each run after a first one, 2 KiB pages fetch 10% less
-// than 8 KiB pages (mean 54.5 against 60.4 KB) and the first query 28%
-// less; on the 10,000-page corpus (66 MB) they cut the first query by 6%
-// but write 23,000 more files, and creating a file costs 0.3-0.5 ms on the
-// machine measured (docs/search.md). So: a quarter of pageSize, grown to
-// keep the table within about 512 pages, and at most pageSize.
-func StoredPageSize(pageSize, storedBytes int) int {
-	return min(pageSize, max(pageSize/4, storedBytes/512))
+// TablePageSize is the page size of a table of tableBytes in all, for an
+// index of pageSize pages: small pages, but not so many files that writing
+// them costs much. A query reads a few entries of each table, scattered
+// over it (the stored fields of the ten pages it shows, the postings and
+// positions of its terms), so its bytes follow the pages' size. Measured on
+// the bundled site, over the 74 judged queries each run after a first one
+// (BenchmarkQueryBytes): 2 KiB stored pages instead of 8 KiB fetched 10%
+// less (mean 54.5 against 60.4 KB); 2 KiB pages for the dict, postings and
+// positions too, with the preset dictionary, 46.3 → 35.6 KB (median 40.9 →
+// 34.9, first query 44.2 → 32.5 KB), where a term's positions, fetched
+// for a phrase such as a synonym of two words, had brought 8 KiB of other
+// terms' positions. On the 10,000-page corpus (66 MB of stored fields) 2
+// KiB stored pages cut the first query by 6% but wrote 23,000 more files,
+// and creating a file costs 0.3-0.5 ms on the machine measured
+// (docs/search.md). So: a quarter of pageSize, grown to keep each table
+// within about 512 pages, and at most pageSize.
+func TablePageSize(pageSize, tableBytes int) int {
+	return min(pageSize, max(pageSize/4, tableBytes/512))
 }
 
 // termTables returns the dict, postings and positions tables: an entry per
