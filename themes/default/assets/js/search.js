@@ -237,7 +237,8 @@
     var manifest = getJSON(cfg.index, "search index");
     manifest.then(function (m) {
       deflated = m.encoding === "deflate-raw";
-      dictName = (deflated && m.dictionary) || "";
+      var name = (deflated && m.dictionary) || "";
+      if (name !== dictName) { dictName = name; dict = null; } // another build's index
       if (dictName) dictionary().catch(function () {}); // while the engine downloads
     }, function () {});
     enginePromise = Promise.all([loadStrings(), host.compiles ? null : compile()]).then(function (r) {
