@@ -487,7 +487,7 @@ func TestJudgedQueries(t *testing.T) {
 	for _, set := range []struct {
 		file         string
 		min, foreign int
-	}{{"judged.tsv", 45, 8}, {"judged-heldout.tsv", 20, 4}} {
+	}{{"judged.tsv", 45, 8}, {"judged-heldout.tsv", 20, 4}, {"judged-heldout2.tsv", 25, 4}} {
 		qs := loadJudgedFile(t, set.file)
 		langs := map[string]int{}
 		for _, q := range qs {
@@ -502,14 +502,14 @@ func TestJudgedQueries(t *testing.T) {
 			t.Errorf("%s: %d queries, %d not in English: want at least %d and %d", set.file, len(qs), len(qs)-langs["en"], set.min, set.foreign)
 		}
 	}
-	// The held-out set is apart: no query of one is in the other.
-	seen := map[string]bool{}
-	for _, q := range loadJudgedFile(t, "judged.tsv") {
-		seen[strings.ToLower(q.Query)] = true
-	}
-	for _, q := range loadJudgedFile(t, "judged-heldout.tsv") {
-		if seen[strings.ToLower(q.Query)] {
-			t.Errorf("judged-heldout.tsv repeats %q from judged.tsv", q.Query)
+	// The held-out sets are apart: no query of one is in another.
+	seen := map[string]string{}
+	for _, file := range []string{"judged.tsv", "judged-heldout.tsv", "judged-heldout2.tsv"} {
+		for _, q := range loadJudgedFile(t, file) {
+			if other, ok := seen[strings.ToLower(q.Query)]; ok {
+				t.Errorf("%s repeats %q from %s", file, q.Query, other)
+			}
+			seen[strings.ToLower(q.Query)] = file
 		}
 	}
 }
