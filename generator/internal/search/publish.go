@@ -152,7 +152,7 @@ func Publish(ctx context.Context, site *content.Site, cfg *config.Config, w rend
 			dict = f.data
 		}
 	}
-	deflaters := deflaterPool(level, dict)
+	withDict, plain := deflaterPool(level, dict), deflaterPool(level, nil)
 	manifest := len(files)
 	files = append(files, file{name, data})
 	_ = par.ForContext(ctx, len(files), workers, func(i int) {
@@ -165,9 +165,9 @@ func Publish(ctx context.Context, site *content.Site, cfg *config.Config, w rend
 			case i == manifest:
 				err = writeCompressed(w, Dir+f.name, f.data, brotliLevel, gzLevel)
 			case f.name == man.Dictionary:
-				err = writeDeflated(w, Dir+f.name, f.data, level)
+				err = plain.write(w, Dir+f.name, f.data)
 			default:
-				err = deflaters.write(w, Dir+f.name, f.data)
+				err = withDict.write(w, Dir+f.name, f.data)
 			}
 			if err != nil {
 				list.Addf(Dir+f.name, 0, 0, "%v", err)
@@ -233,21 +233,9 @@ func writeCompressed(w render.Writer, rel string, data []byte, brLevel, gzLevel 
 	return w.WriteFile(rel+".br", br.Bytes())
 }
 
-// writeDeflated writes data as rel, stored as raw DEFLATE.
-func writeDeflated(w render.Writer, rel string, data []byte, level int) error {
-	var out bytes.Buffer
-	fw := deflateWriter(level, &out)
-	fw.Write(data)
-	err := fw.Close()
-	putWriter(deflateKey+level, fw)
-	if err != nil {
-		return err
-	}
-	return w.WriteFile(rel, out.Bytes())
-}
-
 // deflaters compresses files with one preset dictionary (none when nil),
-// its writers pooled: a flate.Writer keeps its dictionary across Reset.
+// its writers pooled for the build (a flate.Writer keeps its dictionary
+// across Reset).
 type deflaters struct{ pool sync.Pool }
 
 func deflaterPool(level int, dict []byte) *deflaters {
@@ -276,9 +264,7 @@ func (d *deflaters) write(w render.Writer, rel string, data []byte) error {
 // Compressors are pooled by level: each brotli writer allocates megabytes
 // of tables, and a large index has tens of thousands of small files (making
 // a new writer for each took a fifth of the 10k corpus's build).
-var writerPools sync.Map // level (brotli: -level-1, deflate: deflateKey+level) → *sync.Pool
-
-const deflateKey = 100
+var writerPools sync.Map // level (gzip: level, brotli: -level-1) → *sync.Pool
 
 func pooled(key int) any {
 	p, _ := writerPools.LoadOrStore(key, &sync.Pool{})
@@ -297,15 +283,6 @@ func gzipWriter(level int, out io.Writer) *gzip.Writer {
 	}
 	zw, _ := gzip.NewWriterLevel(out, level)
 	return zw
-}
-
-func deflateWriter(level int, out io.Writer) *flate.Writer {
-	if fw, ok := pooled(deflateKey + level).(*flate.Writer); ok {
-		fw.Reset(out)
-		return fw
-	}
-	fw, _ := flate.NewWriter(out, level)
-	return fw
 }
 
 func brotliWriter(level int, out io.Writer) *brotli.Writer {

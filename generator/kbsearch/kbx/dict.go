@@ -26,10 +26,21 @@ func (r *Reader) FieldDictPrefix(field string, prefix []byte) (index.FieldDict, 
 }
 
 func (r *Reader) dict(field string, start, last, prefix []byte) (index.FieldDict, error) {
-	from := TermKey(field, start)
-	to := append([]byte(field), 1)
 	var entries []*index.DictEntry
-	err := r.ix.scan(r.ctx, TableDict, from, to, func(k, v []byte) bool {
+	err := r.dictTerms(field, start, last, prefix, func(term []byte, count uint64) {
+		entries = append(entries, &index.DictEntry{Term: string(term), Count: count})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &fieldDict{entries: entries}, nil
+}
+
+// dictTerms calls fn with each term of field from start, up to last
+// (included; nil: to the end) and with prefix (nil: any), and the number
+// of documents holding it, the term as cached (fn must not keep it).
+func (r *Reader) dictTerms(field string, start, last, prefix []byte, fn func(term []byte, count uint64)) error {
+	return r.ix.scan(r.ctx, TableDict, TermKey(field, start), append([]byte(field), 1), func(k, v []byte) bool {
 		term := k[len(field)+1:]
 		if prefix != nil && !bytes.HasPrefix(term, prefix) {
 			return false
@@ -38,13 +49,9 @@ func (r *Reader) dict(field string, start, last, prefix []byte) (index.FieldDict
 			return false
 		}
 		n, _ := binary.Uvarint(v)
-		entries = append(entries, &index.DictEntry{Term: string(term), Count: n})
+		fn(term, n)
 		return true
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &fieldDict{entries: entries}, nil
 }
 
 type fieldDict struct {

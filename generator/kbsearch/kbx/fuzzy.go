@@ -1,9 +1,6 @@
 package kbx
 
 import (
-	"bytes"
-	"encoding/binary"
-
 	index "github.com/blevesearch/bleve_index_api"
 
 	"vepkb/generator/kbsearch/editdist"
@@ -27,23 +24,17 @@ func (r *Reader) FieldDictFuzzyAutomaton(field, term string, fuzziness int, pref
 	pre := []byte(prefix)
 	var out []*index.DictEntry
 	var runes []rune
-	err := r.ix.scan(r.ctx, TableDict, TermKey(field, pre), append([]byte(field), 1), func(k, v []byte) bool {
-		t := k[len(field)+1:]
-		if !bytes.HasPrefix(t, pre) {
-			return false
-		}
+	err := r.dictTerms(field, pre, nil, pre, func(t []byte, count uint64) {
 		if len(t) < len(a.term)-a.max {
-			return true // fewer bytes than the runes it would need
+			return // fewer bytes than the runes it would need
 		}
 		runes = runes[:0]
 		for _, c := range string(t) {
 			runes = append(runes, c)
 		}
 		if d := a.buf.Bounded(a.term, runes, a.max); d <= a.max {
-			n, _ := binary.Uvarint(v)
-			out = append(out, &index.DictEntry{Term: string(t), Count: n, EditDistance: uint8(d)})
+			out = append(out, &index.DictEntry{Term: string(t), Count: count, EditDistance: uint8(d)})
 		}
-		return true
 	})
 	if err != nil {
 		return nil, nil, err

@@ -68,9 +68,6 @@ func Train(samples [][]byte, size int) []byte {
 					segs = append(segs, s[j:end])
 				}
 			}
-			if end == len(s) {
-				break
-			}
 		}
 	}
 	// A segment's worth: the df of its distinct substrings, less one (the
@@ -112,8 +109,8 @@ func Train(samples [][]byte, size int) []byte {
 		return sum
 	}
 	var chosen [][]byte
-	total = 0
-	for q.Len() > 0 && total < size {
+	used := 0
+	for q.Len() > 0 && used < size {
 		c := q[0]
 		// A segment is only worth less once others are chosen: rescore the
 		// best, and take it if it is still worth nearly as much as the next
@@ -138,19 +135,19 @@ func Train(samples [][]byte, size int) []byte {
 			break // its substrings are not in one other sample on average: chance (or hash collisions)
 		}
 		s := segs[c.seg]
-		if total+len(s) > size {
-			s = s[len(s)-(size-total):]
+		if used+len(s) > size {
+			s = s[len(s)-(size-used):]
 		}
 		for j := 0; j+kmer <= len(s); j++ {
 			table[hash(s[j:])].df = 0
 		}
 		chosen = append(chosen, s)
-		total += len(s)
+		used += len(s)
 	}
-	if total == 0 {
+	if used == 0 {
 		return nil
 	}
-	dict := make([]byte, 0, total)
+	dict := make([]byte, 0, used)
 	for i := len(chosen) - 1; i >= 0; i-- {
 		dict = append(dict, chosen[i]...)
 	}

@@ -156,10 +156,11 @@ func Build(ctx context.Context, logf func(string, ...any)) (*Engine, error) {
 //	+ -gcflags=all=-l (no inlining)   1,001,065 B (larger code, but calls compress better than inlined copies)
 //	+ brotli window 2^23 (was 2^22)     998,973 B (the engine is 5.7 MB: a wider window finds more)
 //
-// Without inlining a warm query in Chromium takes about 30% longer
-// (median of six runs 12.5 against 9.6 ms on the bundled site): the
-// download is paid by every visitor on a slow link, a few milliseconds
-// per query by nobody noticeably.
+// (About 990 KB since, with the client's Snowball stand-in and results
+// sent as JSON.) Without inlining a warm query in Chromium took about 35%
+// longer (medians 11.6 against 8.5 ms on the bundled site), until results
+// crossed to the page as JSON text (9.7 ms): the download is paid by
+// every visitor on a slow link before the first result.
 var (
 	buildFlags   = []string{"-trimpath", "-ldflags=-s -w", "-gcflags=all=-l"}
 	buildEnv     = []string{"GOOS=js", "GOARCH=wasm", "CGO_ENABLED=0", "GOWASM=satconv,signext"}
