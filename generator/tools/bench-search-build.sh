@@ -12,6 +12,10 @@
 # of bench-rebuild.sh, then `pagefind --site public`. Each build goes into
 # an empty folder. Prints wall seconds and peak memory (from /usr/bin/time);
 # for Hugo + Pagefind the time is the sum and the peak the larger of the two.
+# Earlier outputs are moved aside, not deleted, until the runs end: for some
+# 30 s after many files are deleted, ext4 scans past their inodes each time
+# it creates a file (recently_deleted), which made creating a file cost
+# 0.3-1 ms and the build's time depend on what the run before it removed.
 set -euo pipefail
 pages=${1:-1000}
 runs=${2:-3}
@@ -37,15 +41,20 @@ hs="$work/hugo"
 . "$repo/generator/tools/hugo-site.sh"
 
 # The engine is compiled once, before the runs (it is cached per change of its sources).
-rm -rf "$work/public" && "$work/kb" build --no-pdf --source "$work" >/dev/null
+trash="$work/trash"
+if [ -d "$trash" ]; then rm -rf "$trash"; sleep 31; fi # see the header
+mkdir -p "$trash"
+aside() { if [ -d "$1" ]; then mv "$1" "$(mktemp -d "$trash/old.XXXXXX")/"; fi; }
+# the trash is removed by the next run, before it waits (see the header)
+aside "$work/public" && "$work/kb" build --no-pdf --source "$work" >/dev/null
 measure() { # command... → "seconds kilobytes"
   /usr/bin/time -f "%e %M" "$@" >/dev/null 2>"$work/time.txt" || { cat "$work/time.txt"; exit 1; }
   tail -1 "$work/time.txt"
 }
 for r in $(seq "$runs"); do
-  rm -rf "$work/public"
+  aside "$work/public"
   read -r ours_s ours_kb < <(measure "$work/kb" build --no-pdf --source "$work")
-  rm -rf "$hs/public"
+  aside "$hs/public"
   read -r hugo_s hugo_kb < <(measure "$hugo" --quiet -s "$hs")
   read -r pf_s pf_kb < <(measure "$pagefind" --site "$hs/public")
   awk -v r="$r" -v os="$ours_s" -v ok="$ours_kb" -v hs="$hugo_s" -v hk="$hugo_kb" -v ps="$pf_s" -v pk="$pf_kb" 'BEGIN {

@@ -22,28 +22,41 @@ import (
 // how many pages an upper bound of their score cannot rule out against θ,
 // the tenth page's PageScore.
 //
-// It measures the engine with TF-IDF scoring, as it scored when this was
-// measured (BM25 came later; its saturating term frequency changes the
-// bounds, not the even spread of frequent words that defeats them here).
-// The bound follows Bleve's TF-IDF scores for the engine's plan of plain
+// The bound follows Bleve's BM25 scores for the engine's plan of plain
 // words (each word's title, heading and body terms, and the clause for
-// sections holding every word), coordination factors included, with each
-// term's √freq·norm taken at the maximum of its block of documents
-// (block-max WAND; a block of 1 is each document's own value), and a page's
-// bound as its best section's times 1 + PageWeight·(min(sections, 3) − 1).
-// It also measures impact-ordered lists: reading each term's documents by
-// falling weight until no unread document can reach θ, the entries read and
-// the pages then left to score exactly. docs/search.md has the figures.
+// sections holding every word), coordination factors and query norm
+// included: a term adds boost·idf²·qnorm times √freq·k1 / (√freq + k1·(1 −
+// b + b·length/avg)), avg rounded up as Bleve rounds it (with a block of 1
+// the bound of the top sections equals their score). Each term's value is
+// taken at the maximum of its block of documents (block-max WAND; a block
+// of 1 is each document's own value), and a page's bound is its best
+// section's times 1 + PageWeight·(min(sections, 3) − 1). The blocks are cut
+// in the index's order of documents and in orders a build could choose
+// without knowing the query (staticOrders: by title length, body length,
+// both), reporting for each the pages not ruled out and the blocks that
+// hold their documents. It also measures impact-ordered lists: reading each
+// term's documents by falling weight until no unread document can reach θ,
+// the entries read and the pages then left to score exactly.
+// docs/search.md has the figures.
 func BenchmarkPruningBounds(b *testing.B) {
 	ix, m := benchIndex(b)
 	ctx := context.Background()
 	r := ix.Reader(ctx)
+	orders := staticOrders(b, r)
 	for _, q := range []string{"information policy", "records manager retention", "risk assessment", "dynamic security", "policy"} {
 		b.Run(q, func(b *testing.B) {
 			for range b.N {
 				p := newPruning(b, ctx, r, m, q)
 				for _, size := range []int{1, 16, 128} {
-					b.ReportMetric(float64(p.candidatePages(size)), "pages-block"+strconv.Itoa(size))
+					pages, _ := p.candidatePages(size, nil)
+					b.ReportMetric(float64(pages), "pages-block"+strconv.Itoa(size))
+				}
+				for _, o := range orders {
+					for _, size := range []int{16, 128} {
+						pages, blocks := p.candidatePages(size, o.perm)
+						b.ReportMetric(float64(pages), o.name+"-pages-block"+strconv.Itoa(size))
+						b.ReportMetric(float64(blocks), o.name+"-blocks"+strconv.Itoa(size))
+					}
 				}
 				entries, pages := p.impactOrdered()
 				b.ReportMetric(float64(entries), "impact-entries")
@@ -71,7 +84,6 @@ type pruning struct {
 }
 
 func newPruning(b *testing.B, ctx context.Context, r *kbx.Reader, m *mapping.IndexMappingImpl, q string) *pruning {
-	ctx = context.WithValue(ctx, bsearch.GetScoringModelCallbackKey, bsearch.GetScoringModelCallbackFn(func() string { return index.TFIDFScoring }))
 	res, err := engine.Search(ctx, r, m, nil, engine.Request{Query: q, Size: 10})
 	if err != nil || len(res.Hits) < 10 {
 		b.Fatalf("%q: %v, %d hits", q, err, len(res.Hits))
@@ -91,12 +103,14 @@ func newPruning(b *testing.B, ctx context.Context, r *kbx.Reader, m *mapping.Ind
 			for _, f := range []struct {
 				name  string
 				boost float64
-			}{{schema.Title, 3}, {schema.Heading, 2}, {schema.Body, 1}} {
+			}{{schema.Title, 2}, {schema.Heading, 2}, {schema.Body, 1}} {
 				tfr, err := r.TermFieldReader(ctx, []byte(term), f.name, true, true, false)
 				if err != nil {
 					b.Fatal(err)
 				}
-				idf := 1 + math.Log(float64(n)/float64(tfr.Count()+1))
+				df := float64(tfr.Count())
+				idf := math.Log(1 + (float64(n)-df+0.5)/(df+0.5))
+				avg := math.Ceil(float64(r.FieldLengths()[f.name]) / float64(n)) // as Bleve takes it
 				l := &pruneLeaf{clause: i, weight: f.boost * idf * idf}
 				// Each word's terms are in the plan twice (its clause and
 				// the clause for every word) when there are several words.
@@ -114,7 +128,8 @@ func newPruning(b *testing.B, ctx context.Context, r *kbx.Reader, m *mapping.Ind
 						break
 					}
 					l.docs = append(l.docs, int(docNumber(d.ID)))
-					l.imps = append(l.imps, math.Sqrt(float64(d.Freq))*d.Norm)
+					tf, length := math.Sqrt(float64(d.Freq)), 1/(d.Norm*d.Norm)
+					l.imps = append(l.imps, tf*bsearch.BM25_k1/(tf+bsearch.BM25_k1*(1-bsearch.BM25_b+bsearch.BM25_b*length/avg)))
 				}
 				p.leaves = append(p.leaves, l)
 			}
@@ -176,46 +191,129 @@ func pageWeight(sections int) float64 {
 }
 
 // candidatePages counts the pages whose bound reaches θ when each term's
-// weight is known only as the maximum over blocks of size documents.
-func (p *pruning) candidatePages(size int) int {
+// weight is known only as the maximum over blocks of size documents, with
+// documents numbered by perm (nil: as the index numbers them), and the
+// blocks, over all terms, that hold a document of such a page.
+func (p *pruning) candidatePages(size int, perm []int) (pages, blocks int) {
 	type block struct {
 		first, last int
 		max         float64
 	}
-	blocks := make([][]block, len(p.leaves))
+	num := func(d int) int {
+		if perm == nil {
+			return d
+		}
+		return perm[d]
+	}
+	blockOf := make([][]block, len(p.leaves))
 	for i, l := range p.leaves {
-		for j := 0; j < len(l.docs); j += size {
-			e := min(j+size, len(l.docs))
-			bl := block{first: l.docs[j], last: l.docs[e-1]}
-			for _, im := range l.imps[j:e] {
-				bl.max = math.Max(bl.max, im)
+		type posting struct {
+			doc int
+			imp float64
+		}
+		ps := make([]posting, len(l.docs))
+		for j, d := range l.docs {
+			ps[j] = posting{num(d), l.imps[j]}
+		}
+		sort.Slice(ps, func(a, b int) bool { return ps[a].doc < ps[b].doc })
+		for j := 0; j < len(ps); j += size {
+			e := min(j+size, len(ps))
+			bl := block{first: ps[j].doc, last: ps[e-1].doc}
+			for _, x := range ps[j:e] {
+				bl.max = math.Max(bl.max, x.imp)
 			}
-			blocks[i] = append(blocks[i], bl)
+			blockOf[i] = append(blockOf[i], bl)
 		}
 	}
 	best := map[int]float64{}
 	sections := map[int]int{}
 	val := make([]float64, len(p.leaves))
+	where := make([][]int, p.docs) // each document's block in each term (-1: none)
 	for d := 0; d < p.docs; d++ {
+		where[d] = make([]int, len(p.leaves))
 		for i, l := range p.leaves {
 			val[i] = 0
-			bs := blocks[i]
-			k := sort.Search(len(bs), func(k int) bool { return bs[k].last >= d })
-			if k < len(bs) && bs[k].first <= d {
+			where[d][i] = -1
+			bs := blockOf[i]
+			n := num(d)
+			k := sort.Search(len(bs), func(k int) bool { return bs[k].last >= n })
+			if k < len(bs) && bs[k].first <= n {
 				val[i] = l.weight * bs[k].max
+				where[d][i] = k
 			}
 		}
 		page, _ := p.r.PageOf(kbx.InternalIDOf(uint64(d)))
 		best[page] = math.Max(best[page], p.bound(val))
 		sections[page]++
 	}
-	n := 0
-	for page, ub := range best {
-		if ub*pageWeight(sections[page]) >= p.theta {
-			n++
+	hit := map[[2]int]bool{}
+	for d := 0; d < p.docs; d++ {
+		page, _ := p.r.PageOf(kbx.InternalIDOf(uint64(d)))
+		if best[page]*pageWeight(sections[page]) < p.theta {
+			continue
+		}
+		for i, k := range where[d] {
+			if k >= 0 {
+				hit[[2]int{i, k}] = true
+			}
 		}
 	}
-	return n
+	for page, ub := range best {
+		if ub*pageWeight(sections[page]) >= p.theta {
+			pages++
+		}
+	}
+	return pages, len(hit)
+}
+
+// staticOrders are numberings of the documents a build could choose
+// without knowing the query, each a permutation (old number → new).
+func staticOrders(b *testing.B, r *kbx.Reader) []struct {
+	name string
+	perm []int
+} {
+	n, _ := r.DocCount()
+	title, body := make([]int, n), make([]int, n)
+	for d := range int(n) {
+		id, err := r.ExternalID(kbx.InternalIDOf(uint64(d)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := r.VisitStored(id, func(name string, v []byte) {
+			switch name {
+			case schema.Title:
+				title[d] = len(v)
+			case schema.Body:
+				body[d] = len(v)
+			}
+		}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	page := make([]int, n)
+	for d := range int(n) {
+		page[d], _ = r.PageOf(kbx.InternalIDOf(uint64(d)))
+	}
+	perm := func(less func(a, b int) bool) []int {
+		ids := make([]int, n)
+		for i := range ids {
+			ids[i] = i
+		}
+		sort.SliceStable(ids, func(i, j int) bool { return less(ids[i], ids[j]) })
+		out := make([]int, n)
+		for k, d := range ids {
+			out[d] = k
+		}
+		return out
+	}
+	return []struct {
+		name string
+		perm []int
+	}{
+		{"titlelen", perm(func(a, b int) bool { return title[a] < title[b] || title[a] == title[b] && page[a] < page[b] })},
+		{"bodylen", perm(func(a, b int) bool { return body[a] < body[b] })},
+		{"titlebody", perm(func(a, b int) bool { return title[a] < title[b] || title[a] == title[b] && body[a] < body[b] })},
+	}
 }
 
 // impactOrdered reads each term's documents by falling weight, always from
