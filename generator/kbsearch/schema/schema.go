@@ -12,7 +12,6 @@ import (
 	_ "github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
-	"github.com/blevesearch/bleve/v2/analysis/token/porter"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
 )
@@ -58,7 +57,7 @@ func Mapping() (*mapping.IndexMappingImpl, error) {
 		// Arabic words lose diacritics, hamza forms and the article
 		// (الإدماج and إدماج are one term); the filters leave other
 		// scripts alone, and Porter leaves Arabic alone.
-		"token_filters": []interface{}{en.PossessiveName, lowercase.Name, en.StopName, arabicNormalizeName, arabicStemmerName, porter.Name},
+		"token_filters": []interface{}{en.PossessiveName, lowercase.Name, en.StopName, arabicNormalizeName, arabicStemmerName, porterName},
 	})
 	if err != nil {
 		return nil, err

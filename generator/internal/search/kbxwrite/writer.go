@@ -413,32 +413,36 @@ func analyze(m *mapping.IndexMappingImpl, id string, v any) (analyzed, error) {
 	}
 	var a analyzed
 	byName := map[string]int{}
-	doc.VisitFields(func(f index.Field) {
+	shared := analyseShared(m, doc)
+	for k, f := range doc.Fields {
 		opts := f.Options()
 		if opts.IsStored() {
 			a.stored = append(a.stored, storedField{f.Name(), string(f.Value())})
 		}
 		if !opts.IsIndexed() {
-			return
+			continue
 		}
-		f.Analyze()
+		af, ok := shared[k]
+		if !ok {
+			f.Analyze()
+			af = analysedField{f.AnalyzedLength(), f.AnalyzedTokenFrequencies()}
+		}
 		if opts.IncludeDocValues() {
-			for _, tf := range f.AnalyzedTokenFrequencies() {
+			for _, tf := range af.freqs {
 				a.facets = append(a.facets, [2]string{f.Name(), string(tf.Term)})
 			}
 		}
 		// Fields of the same name (array elements, several sources mapped
 		// to one field) are merged as Bleve's own indexes merge them.
 		if i, ok := byName[f.Name()]; ok {
-			a.fields[i].length += f.AnalyzedLength()
-			a.fields[i].freqs.MergeAll(f.Name(), f.AnalyzedTokenFrequencies())
-			return
+			a.fields[i].length += af.length
+			a.fields[i].freqs.MergeAll(f.Name(), af.freqs)
+			continue
 		}
-		freqs := f.AnalyzedTokenFrequencies()
 		byName[f.Name()] = len(a.fields)
-		a.fields = append(a.fields, fieldData{name: f.Name(), length: f.AnalyzedLength(),
-			vectors: opts.IncludeTermVectors(), freqs: freqs})
-	})
+		a.fields = append(a.fields, fieldData{name: f.Name(), length: af.length,
+			vectors: opts.IncludeTermVectors(), freqs: af.freqs})
+	}
 	sort.Slice(a.facets, func(i, j int) bool {
 		if a.facets[i][0] != a.facets[j][0] {
 			return a.facets[i][0] < a.facets[j][0]
