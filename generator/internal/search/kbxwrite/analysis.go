@@ -5,7 +5,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/document"
-	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
@@ -14,32 +13,49 @@ import (
 // field) is tokenised once: the longer analyzer's tokens are a copy of the
 // shorter's run through the filters it adds. Every title, heading and body
 // of the knowledge base is analysed both ways, and the shared part was
-// half of it. TestAnalyzeShared checks that both streams equal the
-// analyzers' own, and TestStaticMatchesLive (package search) that the
-// index equals Bleve's.
+// half of it. Token frequencies are counted here too (freqsOf), in a few
+// allocations a field where Bleve's TokenFrequency and MergeAll made one a
+// term and a third of the bytes a build allocated. TestAnalyzeShared
+// checks both against Bleve's own, and TestStaticMatchesLive (package
+// search) that the index equals a live Bleve index.
 
-// analysedField is one field's analysis: Bleve's AnalyzedLength and
-// AnalyzedTokenFrequencies.
-type analysedField struct {
-	length int
-	freqs  index.TokenFrequencies
+// termFreq is one term's occurrences in one field of a document: Bleve's
+// index.TokenFreq, with its locations in one array (for fields with term
+// vectors) rather than one allocation each.
+type termFreq struct {
+	term []byte
+	freq int
+	locs []index.TokenLocation
 }
 
-// analyseShared analyses the text fields of doc that share their text and
-// an analysis prefix with another, and returns them by their index in
-// doc.Fields; the other fields are left to Bleve (Field.Analyze).
-func analyseShared(m *mapping.IndexMappingImpl, doc *document.Document) map[int]analysedField {
-	var out map[int]analysedField
-	paired := map[int]bool{}
+// analysed is what the analysis of one field of a document gave: its
+// tokens for a text field, or else the frequencies Bleve's Analyze made.
+type analysed struct {
+	tokens analysis.TokenStream
+	text   bool
+	length int
+	freqs  index.TokenFrequencies // when !text
+}
+
+// analyseFields analyses the indexed fields of doc, by their index in
+// doc.Fields. Text fields are analysed here, as document.TextField's
+// Analyze does (a copy of the value, or a single token of it without an
+// analyzer), pairs that share their text and an analysis prefix together;
+// other fields by Bleve.
+func analyseFields(doc *document.Document) map[int]analysed {
+	out := make(map[int]analysed, len(doc.Fields))
 	for i, f := range doc.Fields {
 		long, ok := f.(*document.TextField)
-		if !ok || paired[i] || !long.Options().IsIndexed() {
+		if !ok || !f.Options().IsIndexed() {
+			continue
+		}
+		if _, done := out[i]; done {
 			continue
 		}
 		first, _ := long.Analyzer().(*analysis.DefaultAnalyzer)
 		for j := i + 1; j < len(doc.Fields) && first != nil; j++ {
 			short, ok := doc.Fields[j].(*document.TextField)
-			if !ok || paired[j] || !short.Options().IsIndexed() || !bytes.Equal(long.Value(), short.Value()) {
+			if _, done := out[j]; !ok || done || !short.Options().IsIndexed() || !bytes.Equal(long.Value(), short.Value()) {
 				continue
 			}
 			sa, _ := short.Analyzer().(*analysis.DefaultAnalyzer)
@@ -51,21 +67,112 @@ func analyseShared(m *mapping.IndexMappingImpl, doc *document.Document) map[int]
 				continue
 			}
 			lt, st := analyzePrefixed(la, sa, long.Value())
-			if out == nil {
-				out = map[int]analysedField{}
-			}
-			for _, x := range []struct {
-				k  int
-				ts analysis.TokenStream
-			}{{li, lt}, {si, st}} {
-				tf := doc.Fields[x.k].(*document.TextField)
-				out[x.k] = analysedField{len(x.ts), analysis.TokenFrequency(x.ts, tf.ArrayPositions(), tf.Options())}
-			}
-			paired[i], paired[j] = true, true
+			out[li] = analysed{tokens: lt, text: true, length: len(lt)}
+			out[si] = analysed{tokens: st, text: true, length: len(st)}
 			break
 		}
 	}
+	for i, f := range doc.Fields {
+		if _, done := out[i]; done || !f.Options().IsIndexed() {
+			continue
+		}
+		if tf, ok := f.(*document.TextField); ok {
+			ts := textTokens(tf)
+			out[i] = analysed{tokens: ts, text: true, length: len(ts)}
+			continue
+		}
+		f.Analyze()
+		out[i] = analysed{length: f.AnalyzedLength(), freqs: f.AnalyzedTokenFrequencies()}
+	}
 	return out
+}
+
+// textTokens are a text field's tokens, as its Analyze makes them.
+func textTokens(f *document.TextField) analysis.TokenStream {
+	if a := f.Analyzer(); a != nil {
+		return a.Analyze(append([]byte(nil), f.Value()...))
+	}
+	return analysis.TokenStream{&analysis.Token{Start: 0, End: len(f.Value()), Term: f.Value(), Position: 1, Type: analysis.AlphaNumeric}}
+}
+
+// freqsOf is what Bleve's analysis.TokenFrequency makes of each stream
+// (the tokens of one value, at arrayPositions[i]), merged in order as
+// index.TokenFrequencies.MergeAll merges fields of one name: each term's
+// frequency summed, its locations in stream order. Terms come in the order
+// they first occur. scratch is emptied and may be reused.
+func freqsOf(streams []analysis.TokenStream, arrayPositions [][]uint64, opts index.FieldIndexingOptions, scratch map[string]int) []termFreq {
+	total := 0
+	for _, s := range streams {
+		total += len(s)
+	}
+	var out []termFreq
+	which := make([]int, 0, total)
+	for _, s := range streams {
+		for _, t := range s {
+			i, ok := scratch[string(t.Term)]
+			if !ok {
+				i = len(out)
+				scratch[string(t.Term)] = i
+				out = append(out, termFreq{term: t.Term})
+			}
+			out[i].freq++
+			which = append(which, i)
+		}
+	}
+	clear(scratch)
+	if opts.IncludeTermVectors() {
+		locs := make([]index.TokenLocation, total)
+		off := 0
+		for i := range out {
+			out[i].locs = locs[off : off : off+out[i].freq]
+			off += out[i].freq
+		}
+		k := 0
+		for si, s := range streams {
+			for _, t := range s {
+				l := &out[which[k]].locs
+				*l = append(*l, index.TokenLocation{ArrayPositions: arrayPositions[si], Start: t.Start, End: t.End, Position: t.Position})
+				k++
+			}
+		}
+	}
+	if opts.SkipFreqNorm() {
+		for i := range out {
+			out[i].freq = 0
+		}
+	}
+	return out
+}
+
+// fromBleve is Bleve's frequencies of a field as termFreqs.
+func fromBleve(tfs index.TokenFrequencies) []termFreq {
+	out := make([]termFreq, 0, len(tfs))
+	for _, tf := range tfs {
+		x := termFreq{term: tf.Term, freq: tf.Frequency()}
+		for _, l := range tf.Locations {
+			x.locs = append(x.locs, *l)
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+// mergeFreqs adds b to a as MergeAll adds another field's frequencies.
+func mergeFreqs(a, b []termFreq) []termFreq {
+	at := make(map[string]int, len(a))
+	for i, x := range a {
+		at[string(x.term)] = i
+	}
+	for _, x := range b {
+		if i, ok := at[string(x.term)]; ok {
+			a[i].freq += x.freq
+			a[i].locs = append(a[i].locs[:len(a[i].locs):len(a[i].locs)], x.locs...)
+			continue
+		}
+		at[string(x.term)] = len(a)
+		a = append(a, termFreq{term: x.term, freq: x.freq, locs: append([]index.TokenLocation(nil), x.locs...)})
+	}
+	return a
 }
 
 // analyzePrefixed returns what long and short (whose filters are the first

@@ -4,19 +4,23 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
 
 	"vepkb/generator/kbsearch/schema"
 )
 
 // TestAnalyzeShared checks that text analysed once for two fields gives,
-// token for token (term, offsets, position, type) and as token frequencies
-// with their locations, what each field's analyzer gives on its own, over
-// every content file and mixed samples, and that the text is left alone.
+// token for token (term, offsets, position, type), what each field's
+// analyzer gives on its own, over every content file and mixed samples,
+// and that the text is left alone; and that a document's fields, their
+// frequencies, locations and facet values are Bleve's (fields of one name
+// merged as Bleve merges them), for sections and for arrays of texts.
 func TestAnalyzeShared(t *testing.T) {
 	m, err := schema.Mapping()
 	if err != nil {
@@ -53,30 +57,81 @@ func TestAnalyzeShared(t *testing.T) {
 			t.Fatalf("text %d, %s: %v, the analyzer gives %v", i, schema.WordsAnalyzer, g, w)
 		}
 	}
-	// A whole document: each field as Bleve analyses it.
-	sec := schema.Section{Title: "Prison", Heading: "Prison", Body: texts[len(texts)-1], Guide: "G", Tags: []string{"a", "b"}, URL: "/p/", Crumb: "G › P"}
-	mine, theirs := document.NewDocument("1"), document.NewDocument("1")
-	for _, d := range []*document.Document{mine, theirs} {
-		if err := m.MapDocument(d, sec); err != nil {
-			t.Fatal(err)
-		}
+	// Whole documents: each field as Bleve analyses and merges it.
+	body := texts[len(texts)-1]
+	for _, sec := range []schema.Section{
+		{Title: "Prison", Heading: "Prison", Body: body, Guide: "G", Tags: []string{"a", "b", "a"}, URL: "/p/", Crumb: "G › P"},
+		{Title: "Families and children", Heading: "Visits", Body: texts[3] + " " + texts[2], Audiences: []string{"CSO"}},
+		{},
+	} {
+		compareWithBleve(t, m, sec)
 	}
-	shared := analyseShared(m, mine)
-	if len(shared) != 6 {
-		t.Fatalf("%d fields analysed together, want 6 (title, heading, body, each with its words)", len(shared))
+	arrays := mapping.NewIndexMapping()
+	dm := mapping.NewDocumentStaticMapping()
+	for _, name := range []string{"notes", "text"} {
+		f := mapping.NewTextFieldMapping()
+		f.Analyzer = "standard"
+		f.IncludeTermVectors = name == "notes"
+		dm.AddFieldMappingsAt(name, f)
 	}
-	for k, f := range theirs.Fields {
+	arrays.DefaultMapping = dm
+	compareWithBleve(t, arrays, map[string]any{"notes": []string{"one two one", "two three", body}, "text": []string{"x y", "y z"}})
+}
+
+// compareWithBleve checks analyze's fields of v (length, terms, frequencies
+// and locations) against Bleve's Analyze of each field and MergeAll of
+// fields that share a name, and its facet values against their terms.
+func compareWithBleve(t *testing.T, m *mapping.IndexMappingImpl, v any) {
+	t.Helper()
+	got, err := analyze(m, "1", v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := document.NewDocument("1")
+	if err := m.MapDocument(doc, v); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]*fieldData{}
+	var names []string
+	var facets [][2]string
+	lengths := map[string]int{}
+	bleve := map[string]index.TokenFrequencies{}
+	for _, f := range doc.Fields {
 		if !f.Options().IsIndexed() {
 			continue
 		}
 		f.Analyze()
-		got, ok := shared[k]
-		if !ok {
+		if f.Options().IncludeDocValues() {
+			for term := range f.AnalyzedTokenFrequencies() {
+				facets = append(facets, [2]string{f.Name(), term})
+			}
+		}
+		lengths[f.Name()] += f.AnalyzedLength()
+		if tf, ok := bleve[f.Name()]; ok {
+			tf.MergeAll(f.Name(), f.AnalyzedTokenFrequencies())
 			continue
 		}
-		if got.length != f.AnalyzedLength() || !reflect.DeepEqual(freqs(got.freqs), freqs(f.AnalyzedTokenFrequencies())) {
-			t.Fatalf("field %d (%s): length %d and frequencies unlike Bleve's (%d)", k, f.Name(), got.length, f.AnalyzedLength())
+		names = append(names, f.Name())
+		bleve[f.Name()] = f.AnalyzedTokenFrequencies()
+		want[f.Name()] = &fieldData{name: f.Name(), vectors: f.Options().IncludeTermVectors()}
+	}
+	if len(got.fields) != len(names) {
+		t.Fatalf("%d fields, Bleve has %d", len(got.fields), len(names))
+	}
+	for i, fd := range got.fields {
+		if fd.name != names[i] || fd.length != lengths[fd.name] || fd.vectors != want[fd.name].vectors {
+			t.Fatalf("field %d: %s, length %d, vectors %v; Bleve: %s, %d, %v", i, fd.name, fd.length, fd.vectors, names[i], lengths[names[i]], want[names[i]].vectors)
 		}
+		if g, w := mine(fd.freqs), freqs(bleve[fd.name]); !reflect.DeepEqual(g, w) {
+			t.Fatalf("field %s: frequencies unlike Bleve's:\n%v\n%v", fd.name, g, w)
+		}
+	}
+	sortFacets := func(f [][2]string) {
+		sort.Slice(f, func(i, j int) bool { return f[i][0] < f[j][0] || f[i][0] == f[j][0] && f[i][1] < f[j][1] })
+	}
+	sortFacets(facets)
+	if len(got.facets) != len(facets) || len(facets) > 0 && !reflect.DeepEqual(got.facets, facets) {
+		t.Fatalf("facet values %v, Bleve's terms %v", got.facets, facets)
 	}
 }
 
@@ -95,13 +150,29 @@ func tokens(ts analysis.TokenStream) []tok {
 	return out
 }
 
+// mine is termFreqs as comparable values.
+func mine(tfs []termFreq) map[string]freq {
+	out := map[string]freq{}
+	for _, f := range tfs {
+		v := freq{N: f.freq, Locs: []index.TokenLocation{}}
+		for _, l := range f.locs {
+			l.Field = ""
+			v.Locs = append(v.Locs, l)
+		}
+		out[string(f.term)] = v
+	}
+	return out
+}
+
 // freqs is token frequencies as comparable values.
 func freqs(tf index.TokenFrequencies) map[string]freq {
 	out := map[string]freq{}
 	for term, f := range tf {
 		v := freq{N: f.Frequency(), Locs: []index.TokenLocation{}}
 		for _, l := range f.Locations {
-			v.Locs = append(v.Locs, *l)
+			c := *l
+			c.Field = "" // MergeAll names the field; the index does not keep it
+			v.Locs = append(v.Locs, c)
 		}
 		out[term] = v
 	}

@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
@@ -37,7 +38,7 @@ type fieldData struct {
 	name    string
 	length  int
 	vectors bool
-	freqs   index.TokenFrequencies
+	freqs   []termFreq
 }
 
 type storedField struct{ name, value string }
@@ -345,10 +346,10 @@ func (c *collected) termTables() (dict, postings, positions table) {
 // postings (terms maps a term of the field to its postings).
 func mergeField(terms map[string]*posting, doc uint64, f *fieldData) {
 	for _, tf := range f.freqs {
-		p := terms[string(tf.Term)] // no allocation for a lookup
+		p := terms[string(tf.term)] // no allocation for a lookup
 		if p == nil {
 			p = &posting{}
-			terms[string(tf.Term)] = p
+			terms[string(tf.term)] = p
 		}
 		if p.count > 0 && p.count%kbx.SkipInterval == 0 {
 			p.flush()
@@ -361,11 +362,11 @@ func mergeField(terms map[string]*posting, doc uint64, f *fieldData) {
 			delta = doc
 		}
 		p.deltas = append(p.deltas, delta)
-		p.freqs = append(p.freqs, uint64(tf.Frequency()))
+		p.freqs = append(p.freqs, uint64(tf.freq))
 		// Positions go to their own table: only phrase searches read them.
 		if f.vectors {
 			p.hasPos = true
-			p.pos = appendLocations(p.pos, tf.Locations)
+			p.pos = appendLocations(p.pos, tf.locs)
 		} else {
 			p.pos = binary.AppendUvarint(p.pos, 0)
 		}
@@ -380,8 +381,11 @@ func mergeField(terms map[string]*posting, doc uint64, f *fieldData) {
 // from the previous one (positions and offsets grow through a text), and
 // array positions only when some location has them: 40% smaller than
 // absolute values.
-func appendLocations(b []byte, locs []*index.TokenLocation) []byte {
-	sort.Slice(locs, func(i, j int) bool { return locs[i].Position < locs[j].Position })
+func appendLocations(b []byte, locs []index.TokenLocation) []byte {
+	byPos := func(x, y index.TokenLocation) int { return x.Position - y.Position }
+	if !slices.IsSortedFunc(locs, byPos) { // only fields of several values
+		slices.SortStableFunc(locs, byPos)
+	}
 	arrays := uint64(0)
 	for _, l := range locs {
 		if len(l.ArrayPositions) > 0 {
@@ -412,8 +416,11 @@ func analyze(m *mapping.IndexMappingImpl, id string, v any) (analyzed, error) {
 		return analyzed{}, err
 	}
 	var a analyzed
-	byName := map[string]int{}
-	shared := analyseShared(m, doc)
+	fields := analyseFields(doc)
+	// Fields of the same name (array elements, several sources mapped to
+	// one field) are merged as Bleve's own indexes merge them.
+	var names []string
+	byName := map[string][]int{}
 	for k, f := range doc.Fields {
 		opts := f.Options()
 		if opts.IsStored() {
@@ -422,26 +429,53 @@ func analyze(m *mapping.IndexMappingImpl, id string, v any) (analyzed, error) {
 		if !opts.IsIndexed() {
 			continue
 		}
-		af, ok := shared[k]
-		if !ok {
-			f.Analyze()
-			af = analysedField{f.AnalyzedLength(), f.AnalyzedTokenFrequencies()}
+		if byName[f.Name()] == nil {
+			names = append(names, f.Name())
 		}
+		byName[f.Name()] = append(byName[f.Name()], k)
 		if opts.IncludeDocValues() {
-			for _, tf := range af.freqs {
-				a.facets = append(a.facets, [2]string{f.Name(), string(tf.Term)})
+			an := fields[k]
+			if an.text {
+				seen := map[string]bool{}
+				for _, t := range an.tokens {
+					if !seen[string(t.Term)] {
+						seen[string(t.Term)] = true
+						a.facets = append(a.facets, [2]string{f.Name(), string(t.Term)})
+					}
+				}
+			} else {
+				for _, tf := range an.freqs {
+					a.facets = append(a.facets, [2]string{f.Name(), string(tf.Term)})
+				}
 			}
 		}
-		// Fields of the same name (array elements, several sources mapped
-		// to one field) are merged as Bleve's own indexes merge them.
-		if i, ok := byName[f.Name()]; ok {
-			a.fields[i].length += af.length
-			a.fields[i].freqs.MergeAll(f.Name(), af.freqs)
-			continue
+	}
+	scratch := map[string]int{}
+	for _, name := range names {
+		ks := byName[name]
+		first := doc.Fields[ks[0]]
+		fd := fieldData{name: name, vectors: first.Options().IncludeTermVectors()}
+		text := true
+		for _, k := range ks {
+			fd.length += fields[k].length
+			text = text && fields[k].text
 		}
-		byName[f.Name()] = len(a.fields)
-		a.fields = append(a.fields, fieldData{name: f.Name(), length: af.length,
-			vectors: opts.IncludeTermVectors(), freqs: af.freqs})
+		if text {
+			streams, arrays := make([]analysis.TokenStream, len(ks)), make([][]uint64, len(ks))
+			for x, k := range ks {
+				streams[x], arrays[x] = fields[k].tokens, doc.Fields[k].ArrayPositions()
+			}
+			fd.freqs = freqsOf(streams, arrays, first.Options(), scratch)
+		} else {
+			for _, k := range ks {
+				an := fields[k]
+				if an.text {
+					an.freqs = analysis.TokenFrequency(an.tokens, doc.Fields[k].ArrayPositions(), doc.Fields[k].Options())
+				}
+				fd.freqs = mergeFreqs(fd.freqs, fromBleve(an.freqs))
+			}
+		}
+		a.fields = append(a.fields, fd)
 	}
 	sort.Slice(a.facets, func(i, j int) bool {
 		if a.facets[i][0] != a.facets[j][0] {
