@@ -2,6 +2,7 @@ package kbxwrite
 
 import (
 	"bytes"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/document"
@@ -99,27 +100,28 @@ func textTokens(f *document.TextField) analysis.TokenStream {
 // (the tokens of one value, at arrayPositions[i]), merged in order as
 // index.TokenFrequencies.MergeAll merges fields of one name: each term's
 // frequency summed, its locations in stream order. Terms come in the order
-// they first occur. scratch is emptied and may be reused.
-func freqsOf(streams []analysis.TokenStream, arrayPositions [][]uint64, opts index.FieldIndexingOptions, scratch map[string]int) []termFreq {
+// they first occur. sc is left empty for the next call.
+func freqsOf(streams []analysis.TokenStream, arrayPositions [][]uint64, opts index.FieldIndexingOptions, sc *scratch) []termFreq {
 	total := 0
 	for _, s := range streams {
 		total += len(s)
 	}
-	var out []termFreq
-	which := make([]int, 0, total)
+	terms, which := sc.terms[:0], sc.which[:0]
 	for _, s := range streams {
 		for _, t := range s {
-			i, ok := scratch[string(t.Term)]
+			i, ok := sc.index[string(t.Term)]
 			if !ok {
-				i = len(out)
-				scratch[string(t.Term)] = i
-				out = append(out, termFreq{term: t.Term})
+				i = len(terms)
+				sc.index[string(t.Term)] = i
+				terms = append(terms, termFreq{term: t.Term})
 			}
-			out[i].freq++
+			terms[i].freq++
 			which = append(which, i)
 		}
 	}
-	clear(scratch)
+	clear(sc.index)
+	out := append([]termFreq(nil), terms...)
+	sc.terms, sc.which = terms, which
 	if opts.IncludeTermVectors() {
 		locs := make([]index.TokenLocation, total)
 		off := 0
@@ -143,6 +145,16 @@ func freqsOf(streams []analysis.TokenStream, arrayPositions [][]uint64, opts ind
 	}
 	return out
 }
+
+// scratch is what freqsOf reuses from one field to the next: a term's
+// place, each token's term, the terms (copied out when done).
+type scratch struct {
+	index map[string]int
+	which []int
+	terms []termFreq
+}
+
+var scratches = sync.Pool{New: func() any { return &scratch{index: map[string]int{}} }}
 
 // fromBleve is Bleve's frequencies of a field as termFreqs.
 func fromBleve(tfs index.TokenFrequencies) []termFreq {

@@ -450,7 +450,8 @@ func analyze(m *mapping.IndexMappingImpl, id string, v any) (analyzed, error) {
 			}
 		}
 	}
-	scratch := map[string]int{}
+	sc := scratches.Get().(*scratch)
+	defer scratches.Put(sc)
 	for _, name := range names {
 		ks := byName[name]
 		first := doc.Fields[ks[0]]
@@ -465,7 +466,7 @@ func analyze(m *mapping.IndexMappingImpl, id string, v any) (analyzed, error) {
 			for x, k := range ks {
 				streams[x], arrays[x] = fields[k].tokens, doc.Fields[k].ArrayPositions()
 			}
-			fd.freqs = freqsOf(streams, arrays, first.Options(), scratch)
+			fd.freqs = freqsOf(streams, arrays, first.Options(), sc)
 		} else {
 			for _, k := range ks {
 				an := fields[k]
