@@ -18,9 +18,9 @@ import (
 // the analyzer of one mapping, is safe for the build's parallel analysis,
 // and stops growing at maxCachedStems words. TestArabicFiltersSkipASCII
 // checks that the analyzers give what Bleve's own filters give. The
-// browser's engine, which analyses only what a visitor types, registers
-// the name for Bleve's stemmer itself (stem_js.go): the cache added 8.6 KB
-// to its download.
+// browser's engine, which analyses only what a visitor types, names
+// Bleve's stemmer instead (stem_js.go): the cache added 8.6 KB to its
+// download.
 const porterName = "kb_stemmer_porter"
 
 const (
