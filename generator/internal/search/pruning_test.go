@@ -225,11 +225,22 @@ func (p *pruning) candidatePages(size int, perm []int) (pages, blocks int) {
 			blockOf[i] = append(blockOf[i], bl)
 		}
 	}
+	matches := make([]bool, p.docs) // only documents in some postings are evaluated
+	for _, l := range p.leaves {
+		for _, d := range l.docs {
+			matches[d] = true
+		}
+	}
 	best := map[int]float64{}
 	sections := map[int]int{}
 	val := make([]float64, len(p.leaves))
 	where := make([][]int, p.docs) // each document's block in each term (-1: none)
 	for d := 0; d < p.docs; d++ {
+		page, _ := p.r.PageOf(kbx.InternalIDOf(uint64(d)))
+		sections[page]++
+		if !matches[d] {
+			continue
+		}
 		where[d] = make([]int, len(p.leaves))
 		for i, l := range p.leaves {
 			val[i] = 0
@@ -242,14 +253,12 @@ func (p *pruning) candidatePages(size int, perm []int) (pages, blocks int) {
 				where[d][i] = k
 			}
 		}
-		page, _ := p.r.PageOf(kbx.InternalIDOf(uint64(d)))
 		best[page] = math.Max(best[page], p.bound(val))
-		sections[page]++
 	}
 	hit := map[[2]int]bool{}
 	for d := 0; d < p.docs; d++ {
 		page, _ := p.r.PageOf(kbx.InternalIDOf(uint64(d)))
-		if best[page]*pageWeight(sections[page]) < p.theta {
+		if !matches[d] || best[page]*pageWeight(sections[page]) < p.theta {
 			continue
 		}
 		for i, k := range where[d] {
