@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
@@ -458,11 +459,18 @@ func KnownWords(r index.IndexReader, m *mapping.IndexMappingImpl, p Parsed) Know
 	return func(w string) bool { return known[w] }
 }
 
-// dictWords lists the query's words as the words dictionary holds them.
+// dictWords lists the query's words as the words dictionary holds them,
+// those long enough to be matched with a typo (FuzzyMinLength): whether a
+// shorter word is known changes nothing, and each lookup is a dictionary
+// page to fetch.
 func dictWords(m *mapping.IndexMappingImpl, p Parsed) []string {
 	var words []string
 	for _, w := range p.Words {
-		words = append(words, schema.Analyze(m, schema.WordsAnalyzer, w)...)
+		for _, r := range schema.Analyze(m, schema.WordsAnalyzer, w) {
+			if utf8.RuneCountInString(r) >= FuzzyMinLength {
+				words = append(words, r)
+			}
+		}
 	}
 	return words
 }
