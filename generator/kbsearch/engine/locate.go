@@ -6,7 +6,6 @@ import (
 	"sort"
 
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/token/porter"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 
@@ -27,18 +26,26 @@ import (
 // lower-cased, with all of T but its last two bytes (TestStemKeepsPrefix
 // checks this on every word of the knowledge base). Words matched through
 // a typo or a prefix are checked in the words field's form (markSet).
-func bodyLocator(m *mapping.IndexMappingImpl, ms *markSet) func(body []byte) search.FieldTermLocationMap {
-	full := func(body []byte) search.FieldTermLocationMap { return fullLocations(m, body, ms) }
-	a, ok := m.AnalyzerNamed(schema.TextAnalyzer).(*analysis.DefaultAnalyzer)
-	if !ok || len(a.CharFilters) > 0 || a.Tokenizer == nil || len(a.TokenFilters) == 0 {
-		return full
+// spanAnalyzers returns the text and words analyzers when their words can
+// be located piece by piece: no character filters, the text analyzer ending
+// with Porter, and one tokenizer for both when words are marked.
+func spanAnalyzers(m *mapping.IndexMappingImpl, ms *markSet) (a, wa *analysis.DefaultAnalyzer, ok bool) {
+	a, ok = m.AnalyzerNamed(schema.TextAnalyzer).(*analysis.DefaultAnalyzer)
+	if !ok || len(a.CharFilters) > 0 || a.Tokenizer == nil || len(a.TokenFilters) == 0 ||
+		!schema.IsPorter(a.TokenFilters[len(a.TokenFilters)-1]) {
+		return nil, nil, false
 	}
-	if _, ok := a.TokenFilters[len(a.TokenFilters)-1].(*porter.PorterStemmer); !ok {
-		return full
-	}
-	wa, ok := m.AnalyzerNamed(schema.WordsAnalyzer).(*analysis.DefaultAnalyzer)
+	wa, ok = m.AnalyzerNamed(schema.WordsAnalyzer).(*analysis.DefaultAnalyzer)
 	if !ok || wa.Tokenizer != a.Tokenizer && ms.hasWords() {
-		return full
+		return nil, nil, false
+	}
+	return a, wa, true
+}
+
+func bodyLocator(m *mapping.IndexMappingImpl, ms *markSet) func(body []byte) search.FieldTermLocationMap {
+	a, wa, ok := spanAnalyzers(m, ms)
+	if !ok {
+		return func(body []byte) search.FieldTermLocationMap { return fullLocations(m, body, ms) }
 	}
 	var prefixes [][]byte
 	for t := range ms.terms {

@@ -93,6 +93,9 @@ func TestBodyLocationsMatchFullAnalysis(t *testing.T) {
 			// A typo whose matched words the searcher recorded.
 			marks.fuzzy = []fuzzyWord{{[]rune("rehabilitation"), 0}, {[]rune("vetted"), 0}}
 		}
+		if _, _, ok := spanAnalyzers(m, marks); !ok {
+			t.Fatalf("query %q: the knowledge base's analyzers are located by full analysis, not piece by piece", q)
+		}
 		locate := bodyLocator(m, marks)
 		for i, text := range texts {
 			in := []byte(text)

@@ -75,6 +75,16 @@ func (c *cachedPorter) Filter(input analysis.TokenStream) analysis.TokenStream {
 	return input
 }
 
+// IsPorter reports whether f stems as Bleve's Porter stemmer does (the
+// engine's marks rely on how Porter cuts words).
+func IsPorter(f analysis.TokenFilter) bool {
+	switch f.(type) {
+	case *porter.PorterStemmer, *cachedPorter:
+		return true
+	}
+	return false
+}
+
 func init() {
 	err := registry.RegisterTokenFilter(porterName, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
 		return newCachedPorter(), nil
