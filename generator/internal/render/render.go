@@ -59,6 +59,10 @@ type Theme struct {
 	// Strings are the visible words of the theme in the site's language,
 	// from the theme's i18n/ folder and the site's (the site's win).
 	Strings *i18n.Strings
+
+	searchOnce    sync.Once // SearchStrings, which every page links
+	searchURL     string
+	searchStrings []byte
 }
 
 // Asset is a processed asset.
