@@ -49,7 +49,11 @@ func newCachedPorter() *cachedPorter {
 }
 
 // Filter implements analysis.TokenFilter: each token not marked as a
-// keyword gets the stem Porter gives it, in a slice of its own.
+// keyword gets the stem Porter gives it. A cached stem is shared by the
+// tokens that get it, not copied: Porter is the analyzer's last filter, and
+// what reads its tokens (Bleve's and the build's frequency counts) does not
+// write to terms (TestArabicFiltersSkipASCII's second pass would see a
+// stem written over).
 func (c *cachedPorter) Filter(input analysis.TokenStream) analysis.TokenStream {
 	for _, t := range input {
 		if t.KeyWord {
@@ -60,7 +64,7 @@ func (c *cachedPorter) Filter(input analysis.TokenStream) analysis.TokenStream {
 		stem, ok := sh.stems[string(t.Term)]
 		sh.mu.RUnlock()
 		if ok {
-			t.Term = append([]byte(nil), stem...)
+			t.Term = stem
 			continue
 		}
 		word := string(t.Term)
