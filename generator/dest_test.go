@@ -169,6 +169,36 @@ func waitForStaging(t *testing.T, root string, cmd *exec.Cmd) {
 	}
 }
 
+// waitForCPU waits until the process cmd started has used cpu of
+// processor time (read from /proc; where there is none, it sleeps for cpu).
+func waitForCPU(t *testing.T, cmd *exec.Cmd, cpu time.Duration) {
+	t.Helper()
+	stat := fmt.Sprintf("/proc/%d/stat", cmd.Process.Pid)
+	if _, err := os.Stat(stat); err != nil {
+		time.Sleep(cpu)
+		return
+	}
+	const tick = 10 * time.Millisecond // USER_HZ, 100 on Linux
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		data, err := os.ReadFile(stat)
+		if err != nil {
+			t.Fatalf("the process ended before it was signalled: %v", err)
+		}
+		// Fields after the command's name: state is 3rd, utime 14th, stime 15th.
+		f := strings.Fields(string(data[bytes.LastIndexByte(data, ')')+1:]))
+		var user, sys int64
+		fmt.Sscan(f[11], &user)
+		fmt.Sscan(f[12], &sys)
+		if time.Duration(user+sys)*tick >= cpu {
+			return
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	cmd.Process.Kill()
+	t.Fatal("the process used no processor time for 30 s")
+}
+
 // largeSite writes a site of n chapters (a few seconds to build) with the
 // repository's theme and search off.
 func largeSite(t *testing.T, n int) string {
@@ -227,8 +257,12 @@ func TestInterrupt(t *testing.T) {
 				waitForStaging(t, root, cmd)
 				time.Sleep(300 * time.Millisecond)
 			} else {
-				// check writes nothing to watch; it takes about a second here.
-				time.Sleep(150 * time.Millisecond)
+				// check writes nothing to watch; it takes about a second
+				// here. Wait until it has run past its start-up (package
+				// initialisation, then main's signal handler): a signal
+				// before that ends any Go program, and the machine's load
+				// decides how long start-up takes.
+				waitForCPU(t, cmd, 150*time.Millisecond)
 			}
 			sent := time.Now()
 			if err := cmd.Process.Signal(tc.sig); err != nil {
