@@ -12,20 +12,6 @@ import (
 	"vepkb/generator/kbsearch/schema"
 )
 
-// bodyLocator returns a function that finds where the marked terms occur
-// in a document's stored body, by analysing it as the index did, so that
-// snippets mark them without downloading positions. Run makes one per query
-// and calls it for each hit. Analysing the hits' text was a third of a warm
-// query's time, most of it filtering and stemming words that cannot match.
-//
-// The text analyzer's filters each act on one word at a time, so running
-// them on a single word gives what they give it in the whole text. Only
-// words that may end as a marked term go through them: the Porter stemmer
-// rewrites no more than a word's last two letters beyond what it cuts off
-// (biliti → ble, y → i, a final e), so a word that becomes term T starts,
-// lower-cased, with all of T but its last two bytes (TestStemKeepsPrefix
-// checks this on every word of the knowledge base). Words matched through
-// a typo or a prefix are checked in the words field's form (markSet).
 // spanAnalyzers returns the text and words analyzers when their words can
 // be located piece by piece: no character filters, the text analyzer ending
 // with Porter, and one tokenizer for both when words are marked.
@@ -42,6 +28,20 @@ func spanAnalyzers(m *mapping.IndexMappingImpl, ms *markSet) (a, wa *analysis.De
 	return a, wa, true
 }
 
+// bodyLocator returns a function that finds where the marked terms occur
+// in a document's stored body, by analysing it as the index did, so that
+// snippets mark them without downloading positions. Run makes one per query
+// and calls it for each hit. Analysing the hits' text was a third of a warm
+// query's time, most of it filtering and stemming words that cannot match.
+//
+// The text analyzer's filters each act on one word at a time, so running
+// them on a single word gives what they give it in the whole text. Only
+// words that may end as a marked term go through them: the Porter stemmer
+// rewrites no more than a word's last two letters beyond what it cuts off
+// (biliti → ble, y → i, a final e), so a word that becomes term T starts,
+// lower-cased, with all of T but its last two bytes (TestStemKeepsPrefix
+// checks this on every word of the knowledge base). Words matched through
+// a typo or a prefix are checked in the words field's form (markSet).
 func bodyLocator(m *mapping.IndexMappingImpl, ms *markSet) func(body []byte) search.FieldTermLocationMap {
 	a, wa, ok := spanAnalyzers(m, ms)
 	if !ok {

@@ -305,8 +305,9 @@ func (c *collected) write(o Options, out kbx.Output) (*kbx.Manifest, error) {
 // terms' positions. On the 10,000-page corpus (66 MB of stored fields) 2
 // KiB stored pages cut the first query by 6% but wrote 23,000 more files
 // (creating one takes 30-40 µs in a fresh folder on the machine measured,
-// up to a millisecond within some 30 s of deleting many: docs/search.md). So: a quarter of pageSize, grown to keep each table
-// within about 512 pages, and at most pageSize.
+// up to a millisecond within some 30 s of deleting many: docs/search.md).
+// So: a quarter of pageSize, grown to keep each table within about 512
+// pages, and at most pageSize.
 func TablePageSize(pageSize, tableBytes int) int {
 	return min(pageSize, max(pageSize/4, tableBytes/512))
 }
