@@ -236,12 +236,7 @@ func (c *collected) write(o Options, out kbx.Output) (*kbx.Manifest, error) {
 				return nil, err
 			}
 			salt := []byte(man.Dictionary)
-			name = func(data []byte) string {
-				h := sha256.New()
-				h.Write(salt)
-				h.Write(data)
-				return hex.EncodeToString(h.Sum(nil)[:8]) + ".kbx"
-			}
+			name = func(data []byte) string { return saltedName(salt, data) }
 		}
 	}
 	stored := table{make([][]byte, len(c.stored)), c.stored}
@@ -664,9 +659,16 @@ func encodeFacets(sets [][][2]string) []byte {
 }
 
 // fileName names a file by its content.
-func fileName(data []byte) string {
-	sum := sha256.Sum256(data)
-	return hex.EncodeToString(sum[:8]) + ".kbx"
+func fileName(data []byte) string { return saltedName(nil, data) }
+
+// saltedName names an index file by salt and its content: the preset
+// dictionary's name salts the files compressed with it (fileName is the
+// name without a salt).
+func saltedName(salt, data []byte) string {
+	h := sha256.New()
+	h.Write(salt)
+	h.Write(data)
+	return hex.EncodeToString(h.Sum(nil)[:8]) + ".kbx"
 }
 
 // MarshalManifest returns the manifest as JSON and its content-addressed name.
