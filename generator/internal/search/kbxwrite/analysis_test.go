@@ -74,8 +74,12 @@ func TestAnalyzeShared(t *testing.T) {
 		f.IncludeTermVectors = name == "notes"
 		dm.AddFieldMappingsAt(name, f)
 	}
+	n := mapping.NewNumericFieldMapping() // not text: Bleve analyses it
+	n.DocValues = true
+	dm.AddFieldMappingsAt("n", n)
 	arrays.DefaultMapping = dm
-	compareWithBleve(t, arrays, map[string]any{"notes": []string{"one two one", "two three", body}, "text": []string{"x y", "y z"}})
+	compareWithBleve(t, arrays, map[string]any{"notes": []string{"one two one", "two three", body}, "text": []string{"x y", "y z"},
+		"n": []float64{3.5, 7, 3.5}})
 }
 
 // compareWithBleve checks analyze's fields of v (length, terms, frequencies
