@@ -183,20 +183,21 @@ func TestOfflineCopy(t *testing.T) {
 	}
 	// Search from the header: the suggestions come from the engine and the
 	// index loaded as scripts from the files.
-	p.Do(chromedp.Click(chromedp.CSS("#site-search-input")), chromedp.SendKeys("#site-search-input", "vetting"))
+	p.Click("#site-search-input")
+	p.Type("#site-search-input", "vetting")
 	p.WaitFor(`document.querySelectorAll('#site-search-listbox li').length > 0`)
 	opt := p.Eval(`document.querySelector('#site-search-listbox li').dataset.url`)
 	if !strings.HasPrefix(opt, "file://") || !strings.Contains(opt, "/index.html") {
 		t.Errorf("suggestion opens %s", opt)
 	}
 	// The search page: submit the header form.
-	p.Do(chromedp.SendKeys("#site-search-input", "\r"))
+	p.Type("#site-search-input", "\r")
 	p.WaitThrough(`location.pathname.endsWith('/search/index.html') && document.querySelectorAll('#search-results > li').length > 0`)
-	if s := p.Text("#search-summary"); !strings.Contains(s, "vetting") {
+	if s := p.Eval(`document.querySelector('#search-summary').innerText`); !strings.Contains(s, "vetting") {
 		t.Errorf("search summary %q", s)
 	}
-	first := p.Attr("#search-results > li a", "href")
-	p.Do(chromedp.Click(chromedp.CSS("#search-results > li a"), chromedp.NodeVisible))
+	first := p.Eval(`document.querySelector('#search-results > li a').getAttribute('href')`)
+	p.Click("#search-results > li a")
 	p.WaitThrough(`location.pathname.endsWith('/index.html') && !location.pathname.endsWith('/search/index.html')`)
 	if got := p.Eval(`location.href`); got != first {
 		t.Errorf("the first result opened %s, its link is %s", got, first)

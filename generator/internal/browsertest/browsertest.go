@@ -7,6 +7,7 @@ package browsertest
 import (
 	"context"
 	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -92,6 +93,35 @@ func (p Page) Attr(sel, name string) string {
 		p.T.Fatal(err)
 	}
 	return r.Value
+}
+
+// Pages just reached by a navigation are read and driven by script, not
+// by chromedp's selectors: those look an element up by a DOM node id, which
+// goes stale when the new document replaces the old one during the lookup
+// ("Could not find node with given id", seen under CI's load).
+
+// Click waits until the first element matching sel is shown, scrolls it
+// into view and clicks its middle with the mouse.
+func (p Page) Click(sel string) {
+	p.T.Helper()
+	q := "document.querySelector(" + strconv.Quote(sel) + ")"
+	p.WaitThrough(q + " !== null && " + q + ".getClientRects().length > 0")
+	xy, err := chromedp.Run(p.Ctx, chromedp.Evaluate[[]float64](`(() => { const e = `+q+`; e.scrollIntoView({block: "center"});
+		const r = e.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })()`))
+	if err != nil {
+		p.T.Fatal(err)
+	}
+	p.Do(chromedp.MouseClickXY(xy[0], xy[1]))
+}
+
+// Type focuses the first element matching sel and types keys into it as
+// key events ("\r" is Enter).
+func (p Page) Type(sel, keys string) {
+	p.T.Helper()
+	q := "document.querySelector(" + strconv.Quote(sel) + ")"
+	p.WaitThrough(q + " !== null")
+	p.Eval("(" + q + ".focus(), '')")
+	p.Do(chromedp.KeyEvent(keys))
 }
 
 // WaitThrough polls a JavaScript condition every few milliseconds until it
